@@ -1,0 +1,249 @@
+"""The pipeline: load, extract, score, render, then write the whole site at once.
+
+Nothing is written until every page and PDF is in memory (or in a temporary folder
+beside --out); the finished folder is swapped in with renames, so a failure or
+Ctrl-C leaves the previous site exactly as it was.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import MANIFEST, BuildCache, analysis_key, pdf_key, provider_key, render_key
+from .errors import BuildFailed, ScorecardError, templates_as_errors
+from .history import provider_history, render_history
+from .model import Provider, Rubric, Scorecard
+from .providers import load_provider, provider_folders
+from .render.config import load_config
+from .render.pdf import comparison_html, pdf_html, render_page, render_pdf
+from .render.site import SHARED_FILES, SiteFiles, rank, render_provider_files, render_shared_files
+from .render.templating import make_environment
+from .resources import bundled_providers, default_rubric
+from .rubric import load_rubric
+
+PROVIDER_FILES = ("index.html", "scorecard.json", "badge.svg")  # what render_provider_files writes
+ALL_PDF = "scorecards.pdf"  # every provider in one comparison document
+SITE_MARKER = ".scorecard-site"  # only a folder with this file may be replaced by a build
+
+
+@dataclass
+class BuildOptions:
+    providers: Path | None = None
+    rubric: Path | None = None
+    out: Path = Path("site")
+    pdf: bool = True
+    templates: Path | None = None
+    page_size: str = "A4"
+    keep_going: bool = False
+    jobs: int = 0  # 0: every core
+    max_policy_mb: float | None = None  # None: $SCORECARD_MAX_POLICY_MB or limits.DEFAULT_MAX_POLICY_MB
+    config: Path | None = None  # site config file: title, intro, colours (render/config.py)
+    incremental: bool = True  # reuse the previous site's work for providers whose inputs did not change
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    cards: list[Scorecard] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    files: int = 0
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def default_providers_dir() -> Path:
+    local = Path("providers")
+    return local if local.is_dir() else bundled_providers()
+
+
+def analyse(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> Scorecard:
+    """Extract and score every version of the policy (versions/, else the policy file); the latest is the
+    scorecard. Reviewed facts hold while the sentences they cite are unchanged (see history.py)."""
+    return provider_history(provider, rubric, max_policy_mb).current
+
+
+@templates_as_errors
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    progress = progress or (lambda stage, done, total: None)
+    rubric = load_rubric(options.rubric)
+    folders = provider_folders(options.providers or default_providers_dir())
+    out = Path(options.out)
+    check_output_folder(out)
+
+    config = load_config(options.config)
+    cache = BuildCache.open(out, analysis_key(options.rubric or default_rubric()),
+                            render_key(options.templates, options.config, options.pdf),
+                            pdf_key(options.templates, options.page_size),
+                            reuse=options.incremental)
+
+    report = BuildReport(out=out)
+    for i, folder in enumerate(folders):
+        progress("extract", i, len(folders))
+        try:
+            key = provider_key(folder)
+            card = cache.card(folder.name, key)
+            if card is None:
+                card = analyse(load_provider(folder, rubric), rubric, options.max_policy_mb)
+                cache.remember(card, key)
+            report.cards.append(card)
+        except ScorecardError as exc:
+            if not options.keep_going:
+                raise
+            report.failures.append((folder.name, str(exc)))
+    progress("extract", len(folders), len(folders))
+    if not report.cards:  # never replace a site with an empty one
+        raise ScorecardError("no provider could be built, the site was left as it was: "
+                          + "; ".join(msg for _slug, msg in report.failures), out)
+
+    env = make_environment(options.templates)
+    files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
+    files.update(render_history(folders, report.cards, rubric, env, config, options.max_policy_mb))
+    htmls: dict[str, str] = {}  # PDFs to render
+    for card in report.cards:
+        pages = cache.reusable(card.slug, [f"{card.slug}/{name}" for name in PROVIDER_FILES])
+        files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf))
+        pdf = options.pdf and cache.reusable(card.slug, [f"{card.slug}/scorecard.pdf"], pdf=True)
+        if pdf:
+            files.update(pdf)
+        elif options.pdf:
+            htmls[f"{card.slug}/scorecard.pdf"] = pdf_html(card, rubric, env, page_size=options.page_size,
+                                                           built_on=policy_day(card),
+                                                           user_templates=options.templates)
+    reused_shared = cache.reusable_shared(list(SHARED_FILES) + [ALL_PDF] * options.pdf)
+    files.update(reused_shared or render_shared_files(report.cards, rubric, env, config, options.templates,
+                                                      has_pdf=options.pdf))
+    if options.pdf and not reused_shared:
+        htmls[ALL_PDF] = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
+                                         built_on=max(map(policy_day, report.cards)))
+    files.update(render_pdfs(htmls, options.jobs, progress))
+    files[MANIFEST] = cache.manifest()
+    write_site(out, files)
+    report.files = len(files)
+    if report.failures:
+        raise BuildFailed(f"{len(report.failures)} provider(s) failed: "
+                          + "; ".join(f"{slug}: {msg}" for slug, msg in report.failures), out)
+    return report
+
+
+def policy_day(card: Scorecard) -> dt.date:
+    """The date a PDF carries: SOURCE_DATE_EPOCH if set, else the policy's own date, never 'now'."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    if card.info and card.info.policy_date:
+        return card.info.policy_date
+    return dt.date(1970, 1, 1)
+
+
+def render_pdfs(htmls: dict[str, str], jobs: int, progress: Progress) -> SiteFiles:
+    """WeasyPrint in parallel over all cores (it is CPU-bound and single-threaded)."""
+    names = sorted(htmls, key=lambda n: (n != ALL_PDF, n))  # the long document first, while others queue
+    workers = jobs or os.cpu_count() or 1
+    result: SiteFiles = {}
+    jobs_in = [(n, htmls[n]) for n in names]
+    if not names:
+        return result
+    if workers == 1 or len(names) == 1:
+        pdfs: Iterable[bytes] = map(render_named_pdf, jobs_in)
+        for i, (name, pdf) in enumerate(zip(names, pdfs)):
+            result[name] = pdf
+            progress("pdf", i + 1, len(names))
+        return result
+    with ProcessPoolExecutor(max_workers=min(workers, len(names)), initializer=ignore_sigint) as pool:
+        try:
+            for i, (name, pdf) in enumerate(zip(names, pool.map(render_named_pdf, jobs_in, chunksize=4))):
+                result[name] = pdf
+                progress("pdf", i + 1, len(names))
+        except BaseException:  # Ctrl-C: drop the queued PDFs instead of waiting for them
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return result
+
+
+def render_named_pdf(job: tuple[str, str]) -> bytes:
+    """A provider's scorecard.pdf is fitted to one page; the comparison document runs as long as it needs."""
+    name, html = job
+    return render_pdf(html) if name == ALL_PDF else render_page(html)
+
+
+def ignore_sigint() -> None:
+    """PDF workers leave Ctrl-C to the main process, which stops the build and cleans up."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse to replace a folder that is not a scorecard site (say --out . by mistake)."""
+    if out.is_symlink():
+        raise ScorecardError("output folder is a symbolic link; give a real folder", out)
+    if out.exists() and not out.is_dir():
+        raise ScorecardError("output path exists and is not a folder", out)
+    if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
+        raise ScorecardError(f"output folder is not empty and was not made by scorecard (no {SITE_MARKER});"
+                             " choose another --out", out)
+
+
+def write_site(out: Path, files: SiteFiles) -> None:
+    """Write into a temporary folder beside `out`, then swap it in; on any failure leave `out` alone."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    try:
+        staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a site is meant to be served
+        for rel, data in sorted(files.items()):
+            target = safe_join(staging, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, Path):  # unchanged since the previous build (cache.py): link, else copy
+                link_or_copy(data, target)
+            else:
+                target.write_bytes(data)
+        swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hardlink survives the previous site's removal and costs no copy; other file systems get a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def swap_in(staging: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        old.rmdir()
+        os.replace(out, old)
+    try:
+        os.replace(staging, out)
+    except BaseException:
+        if old is not None:
+            os.replace(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def safe_join(root: Path, rel: str) -> Path:
+    """A path under root; nothing a slug or file name says may escape it."""
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise ScorecardError(f"refusing to write outside the output folder: {rel}", root)
+    return target

@@ -1,0 +1,188 @@
+"""Incremental rebuilds: reuse what the previous site already holds for providers whose inputs did not change.
+
+The previous build leaves a manifest in the site (`.scorecard-manifest.json`): for each provider, a hash of
+its folder and the scorecard it produced; for the whole build, a hash of everything else that shapes the
+output. A rebuild then
+
+- skips extraction for a provider whose folder and analysis inputs (rubric and the detectors beside it,
+  scorecard's own code) are unchanged: the scorecard comes from the manifest;
+- also reuses its pages and PDF from the previous site (hardlinked into the staging folder, so the new
+  site is still swapped in atomically) when the render inputs (templates, site config, page size) are
+  unchanged too;
+- reuses the shared pages and scorecards.pdf when nothing at all changed.
+
+Hashes are of file contents, never of times, so a `touch` or a fresh checkout rebuilds nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import __version__
+from .model import Scorecard
+from .resources import templates_dir
+
+MANIFEST = ".scorecard-manifest.json"
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _hash_files(digest: hashlib._Hash, root: Path, files: Iterable[Path]) -> None:
+    for path in sorted(files):
+        digest.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+
+
+def tree_files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """Regular files under `root` (hidden and cache folders skipped)."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+        for name in files:
+            if not name.startswith(".") and (suffixes is None or name.endswith(suffixes)):
+                found.append(Path(folder) / name)
+    return found
+
+
+def hash_tree(root: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    digest = hashlib.sha256()
+    if root.is_dir():
+        _hash_files(digest, root, tree_files(root, suffixes))
+    return digest.hexdigest()
+
+
+def analysis_key(rubric_path: Path) -> str:
+    """What turns a provider folder into a scorecard, besides the folder: rubric, detectors, our code."""
+    digest = hashlib.sha256(f"scorecard {__version__} manifest {FORMAT}\0".encode())
+    rubric_path = Path(rubric_path)
+    digest.update(rubric_path.read_bytes())
+    digest.update(hash_tree(rubric_path.parent, (".yaml", ".yml")).encode())  # detectors beside the rubric
+    digest.update(hash_tree(PACKAGE, (".py",)).encode())
+    return digest.hexdigest()
+
+
+PDF_TEMPLATES = ("pdf.html", "pdf.css", "pdf-all.html")
+
+
+def render_key(user_templates: Path | None, config_path: Path | None, pdf: bool) -> str:
+    """What turns a scorecard into pages: templates (ours and the user's), site config, PDF links or not."""
+    digest = hashlib.sha256()
+    digest.update(hash_tree(templates_dir()).encode())
+    if user_templates:
+        digest.update(hash_tree(Path(user_templates)).encode())
+    if config_path:
+        digest.update(Path(config_path).read_bytes())
+    digest.update(f"{pdf}".encode())
+    return digest.hexdigest()
+
+
+def pdf_key(user_templates: Path | None, page_size: str) -> str:
+    """What turns a scorecard into its PDF: only the PDF templates, so restyling the site keeps the PDFs."""
+    digest = hashlib.sha256()
+    for folder in ([Path(user_templates)] if user_templates else []) + [templates_dir()]:
+        for name in PDF_TEMPLATES:
+            path = folder / name
+            digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"-") + b"\0")
+    digest.update(f"{page_size}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    return digest.hexdigest()
+
+
+def provider_key(folder: Path) -> str:
+    """Every file of the provider folder: provider.yaml, the policy, facts.yaml, anything added later."""
+    return hash_tree(Path(folder))
+
+
+@dataclass
+class BuildCache:
+    """The previous build's manifest, and the one this build writes."""
+
+    out: Path
+    analysis: str
+    render: str
+    pdf: str = ""
+    previous: dict = field(default_factory=dict)
+    entries: dict[str, dict] = field(default_factory=dict)
+    hits: int = 0
+    reused_files: int = 0
+
+    @classmethod
+    def open(cls, out: Path, analysis: str, render: str, pdf: str = "", reuse: bool = True) -> BuildCache:
+        """The manifest of the site in `out`; with reuse=False, none (a full build that still writes one)."""
+        cache = cls(out=Path(out), analysis=analysis, render=render, pdf=pdf)
+        if not reuse:
+            return cache
+        try:
+            data = json.loads((cache.out / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cache
+        if isinstance(data, dict) and data.get("format") == FORMAT and data.get("analysis") == analysis:
+            cache.previous = data
+        return cache
+
+    @property
+    def same_render(self) -> bool:
+        return bool(self.previous) and self.previous.get("render") == self.render
+
+    @property
+    def same_pdf(self) -> bool:
+        return bool(self.previous) and self.previous.get("pdf") == self.pdf
+
+    def card(self, slug: str, key: str) -> Scorecard | None:
+        """The previous scorecard of this provider if its folder did not change."""
+        entry = self.previous.get("providers", {}).get(slug)
+        if not entry or entry.get("key") != key:
+            return None
+        try:
+            card = Scorecard.model_validate(entry["card"])
+        except (KeyError, ValidationError):
+            return None
+        self.hits += 1
+        self.entries[slug] = entry
+        return card
+
+    def remember(self, card: Scorecard, key: str) -> None:
+        self.entries[card.slug] = {"key": key, "card": card.model_dump(mode="json")}
+
+    def reusable(self, slug: str, names: Iterable[str], pdf: bool = False) -> dict[str, Path] | None:
+        """Previous files of an unchanged provider (its pages, or with pdf=True its PDF), when they were
+        rendered the same way and all exist."""
+        if not (self.same_pdf if pdf else self.same_render) or slug not in self.previous.get("providers", {}):
+            return None
+        if self.entries.get(slug) is not self.previous["providers"].get(slug):
+            return None  # the card was recomputed
+        return self._previous_files(names)
+
+    def shared_key(self) -> str:
+        digest = hashlib.sha256(self.render.encode() + self.pdf.encode())
+        for slug in sorted(self.entries):
+            digest.update(f"{slug}\0{self.entries[slug]['key']}\0".encode())
+        return digest.hexdigest()
+
+    def reusable_shared(self, names: Iterable[str]) -> dict[str, Path] | None:
+        """index, compare, data, scorecards.pdf... from the previous site if no provider changed at all."""
+        if not self.same_render or self.previous.get("shared") != self.shared_key():
+            return None
+        if self.hits != len(self.entries) or set(self.entries) != set(self.previous.get("providers", {})):
+            return None
+        return self._previous_files(names)
+
+    def _previous_files(self, names: Iterable[str]) -> dict[str, Path] | None:
+        """The named files of the previous site, if every one is still a plain file there."""
+        paths = {name: self.out / name for name in names}
+        if not all(p.is_file() and not p.is_symlink() for p in paths.values()):
+            return None
+        self.reused_files += len(paths)
+        return paths
+
+    def manifest(self) -> bytes:
+        data = {"format": FORMAT, "scorecard": __version__, "analysis": self.analysis, "render": self.render, "pdf": self.pdf,
+                "shared": self.shared_key(),
+                "providers": {slug: self.entries[slug] for slug in sorted(self.entries)}}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

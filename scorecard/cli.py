@@ -1,0 +1,265 @@
+"""The `scorecard` command: thin Typer commands over the library.
+
+Exit status: 0 success, 1 some providers failed under --keep-going, 2 bad input or usage,
+3 a bug in scorecard, 130 or 143 interrupted.
+"""
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import ScorecardError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Privacy scorecards: extract facts from policies, score them, build a site and PDFs.")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False)
+state = {"debug": False}
+
+
+class Format(str, enum.Enum):
+    json = "json"
+    jsonl = "jsonl"
+    yaml = "yaml"
+
+
+class PageSize(str, enum.Enum):
+    a4 = "A4"
+    letter = "Letter"
+
+
+RubricOpt = Annotated[Path | None, typer.Option("--rubric", help="Rubric YAML file (default: the packaged one).")]
+ProvidersOpt = Annotated[Path | None, typer.Option(
+    "--providers", help="Folder of provider folders (default: ./providers, else the bundled examples).")]
+MaxPolicyOpt = Annotated[float | None, typer.Option(
+    "--max-policy-mb", min=0.001, help="Refuse policy files bigger than this (default: $SCORECARD_MAX_POLICY_MB or 20).")]
+
+
+@app.callback()
+def options(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
+    state["debug"] = debug
+
+
+@app.command()
+def build(
+    providers: ProvidersOpt = None,
+    rubric: RubricOpt = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder, replaced atomically.")] = Path("site"),
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Render a PDF per provider.")] = True,
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", help="Folder of templates to use before the packaged ones.")] = None,
+    page_size: Annotated[PageSize, typer.Option("--page-size", help="PDF page size.")] = PageSize.a4,
+    keep_going: Annotated[bool, typer.Option(
+        "--keep-going", help="Build every provider that can be built; exit 1 if any failed.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="PDF worker processes (0: every core).")] = 0,
+    max_policy_mb: MaxPolicyOpt = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Site config YAML: title, intro, colours (rebrand without new templates).")] = None,
+    incremental: Annotated[bool, typer.Option(
+        "--incremental/--full", help="Reuse the previous site's work for unchanged providers.")] = True,
+) -> None:
+    """Build the static site, PDFs and open data from provider folders."""
+    from .build import BuildOptions
+    from .build import build as run_build
+
+    options = BuildOptions(providers=providers, rubric=rubric, out=out_dir, pdf=pdf, templates=templates,
+                           page_size=page_size.value, keep_going=keep_going, jobs=jobs,
+                           max_policy_mb=max_policy_mb, config=config, incremental=incremental)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task({"extract": "Extracting", "pdf": "Rendering PDFs"}.get(stage, stage),
+                                            total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        report = run_build(options, progress)
+    err.print(f"Built {len(report.cards)} scorecards, {report.files} files in {report.out}")
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Policy files (.txt .md .html .pdf).")],
+    rubric: RubricOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", help="json, jsonl (one line per file) or yaml.")] = Format.json,
+    max_policy_mb: MaxPolicyOpt = None,
+) -> None:
+    """Print the facts found in policy files, without building."""
+    from .extract import extract_file
+    from .limits import check_policy_file
+    from .render.data import fact_json
+    from .rubric import load_rubric
+
+    loaded = load_rubric(rubric)
+    results = []
+    for path in paths:
+        check_policy_file(path, max_policy_mb)
+        _doc, facts = extract_file(path, loaded)
+        record = {"file": str(path), "facts": {key: fact_json(facts[key]) for key in loaded.keys}}
+        if fmt is Format.jsonl:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            results.append(record)
+    if fmt is Format.json:
+        data = results[0] if len(results) == 1 else results
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif fmt is Format.yaml:
+        import yaml
+        sys.stdout.write(yaml.safe_dump_all(results, allow_unicode=True, sort_keys=False))
+
+
+@app.command()
+def score(
+    dirs: Annotated[list[Path], typer.Argument(help="Provider folders.")],
+    rubric: RubricOpt = None,
+    max_policy_mb: MaxPolicyOpt = None,
+) -> None:
+    """Print the grade and breakdown of provider folders."""
+    from .build import analyse
+    from .providers import load_providers
+    from .rubric import load_rubric
+
+    loaded = load_rubric(rubric)
+    for provider in load_providers(dirs, loaded):
+        card = analyse(provider, loaded, max_policy_mb)
+        table = Table(title=f"{card.name}: grade {card.grade}, {card.score}/100", title_justify="left")
+        for column in ("Practice", "Answer", "Points", "Source"):
+            table.add_column(column)
+        for row in card.practices:
+            table.add_row(row.practice, row.label, f"{row.points}/{row.possible}", row.fact.source)
+        out.print(table)
+
+
+@app.command()
+def validate(rubric: RubricOpt = None, providers: ProvidersOpt = None, max_policy_mb: MaxPolicyOpt = None) -> None:
+    """Check the rubric, detectors and every provider folder; exit 0 or 2."""
+    from .build import analyse, default_providers_dir
+    from .providers import discover
+    from .rubric import load_rubric
+
+    loaded = load_rubric(rubric)
+    found = discover(providers or default_providers_dir(), loaded)
+    for provider in found:
+        analyse(provider, loaded, max_policy_mb)  # the same checks as a build: size, text, reviewed quotes
+    out.print(f"OK: rubric {loaded.version} with {len(loaded.practices)} practices, {len(found)} providers")
+
+
+@app.command()
+def review(
+    slug: Annotated[str, typer.Argument(help="The provider to review.")],
+    providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
+    rubric: RubricOpt = None,
+) -> None:
+    """Write providers/SLUG/facts.yaml: extracted facts with quotes, for a person to confirm or override."""
+    from .providers import check_slug, load_provider
+    from .review import review as write_review
+    from .rubric import load_rubric
+
+    loaded = load_rubric(rubric)
+    provider = load_provider(Path(providers) / check_slug(slug, providers), loaded)
+    path, kept, drafted = write_review(provider, loaded)
+    err.print(f"Wrote {path}: {kept} reviewed facts kept, {drafted} drafted for review")
+
+
+@app.command()
+def fetch(
+    slugs: Annotated[list[str] | None, typer.Argument(
+        help="Providers to fetch (default: every provider with a policy_url).", show_default=False)] = None,
+    providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
+    rubric: RubricOpt = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a server.")] = 20.0,
+) -> None:
+    """Download each policy_url; keep a dated snapshot in versions/ when the text changed. Exit 1 if any failed."""
+    from .errors import BuildFailed
+    from .fetch import FetchOptions, fetch_providers
+    from .rubric import load_rubric
+
+    results = fetch_providers(providers, load_rubric(rubric), slugs, FetchOptions(timeout=timeout),
+                              report=lambda r: (err if r.failed else out).print(
+                                  f"{r.slug}: {r.status}: {r.message}", markup=False, soft_wrap=True))
+    failed = sum(r.failed for r in results)
+    if failed:
+        raise BuildFailed(f"{failed} of {len(results)} provider(s) could not be fetched; nothing saved before"
+                          " was changed")
+
+
+@app.command()
+def diff(
+    slug: Annotated[str, typer.Argument(help="The provider.")],
+    since: Annotated[datetime | None, typer.Option(
+        "--from", formats=["%Y-%m-%d"], help="The version in force on this day (default: the one before --to).")] = None,
+    until: Annotated[datetime | None, typer.Option(
+        "--to", formats=["%Y-%m-%d"], help="The version in force on this day (default: the latest).")] = None,
+    providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
+    rubric: RubricOpt = None,
+) -> None:
+    """Print what changed between two versions of a policy: score, grade, facts and sentences."""
+    from .history import diff_text, pick, provider_history
+    from .providers import check_slug, load_provider
+    from .rubric import load_rubric
+
+    loaded = load_rubric(rubric)
+    provider = load_provider(Path(providers) / check_slug(slug, providers), loaded)
+    history = provider_history(provider, loaded)
+    change = pick(history, since and since.date(), until and until.date())
+    if change is None:
+        err.print(f"{slug} has one version ({history.versions[0].version.label}): nothing to compare yet;"
+                  " 'scorecard fetch' adds versions", markup=False)
+        return
+    sys.stdout.write(diff_text(change))
+
+
+def main() -> None:
+    """Console entry point: bad input is one line on stderr and exit 2, never a traceback (--debug shows it).
+
+    Ctrl-C or SIGTERM: exit 130 or 143, and a build leaves the previous site as it was."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        code = app(standalone_mode=False)  # we print errors ourselves, Ctrl-C included
+    except ScorecardError as exc:
+        _fail(exc, f"error: {exc}", exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort) as exc:
+        code = 143 if isinstance(exc, _Terminated) else 130
+        _fail(exc, "interrupted: nothing was changed", code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # usage errors: Typer's own words, exit 2
+        show = getattr(exc, "show", None)
+        show() if show else err.print(f"error: {exc.format_message()}", markup=False)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        _fail(exc, f"error: unexpected {type(exc).__name__}: {exc} (a bug in scorecard; run with --debug"
+                   " for the traceback and report it)", 3)
+    if code == 130:  # Typer turns Ctrl-C into exit 130 without a word
+        _fail(None, "interrupted: nothing was changed", 143 if state.get("terminated") else 130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C so that nothing is left half done."""
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    state["terminated"] = True
+    raise _Terminated()
+
+
+def _fail(exc: BaseException | None, line: str, code: int) -> None:
+    if state["debug"] and exc is not None:
+        raise exc
+    err.print(" ".join(line.split()), markup=False)
+    sys.exit(code)

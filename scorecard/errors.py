@@ -1,0 +1,72 @@
+"""Errors a user can act on: one line naming the file (and line:col), turned into exit 2 by the CLI."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ScorecardError(Exception):
+    """Bad input. `str()` is the one line the user sees."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None,
+                 col: int | None = None) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.col = col
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path or ""
+        if where and self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        line = f"{where}: {self.message}" if where else self.message
+        return " ".join(line.split())  # always one line, whatever a message or a file name holds
+
+
+class PolicyError(ScorecardError):
+    """A policy file that cannot be read as text."""
+
+
+class BuildFailed(ScorecardError):
+    """Some providers failed under --keep-going (exit 1: the others were built)."""
+
+    exit_code = 1
+
+
+def template_error(exc: BaseException) -> ScorecardError:
+    """A Jinja2 error as one line naming the template file and line (found in the traceback)."""
+    path = getattr(exc, "filename", None)
+    line = getattr(exc, "lineno", None)
+    if path is None:
+        tb = exc.__traceback__
+        while tb is not None:  # Jinja2 rewrites frames so that they point into the template
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith((".html", ".css", ".js", ".svg", ".txt")):
+                path, line = name, tb.tb_lineno
+            tb = tb.tb_next
+    if path is None and getattr(exc, "name", None):
+        path = exc.name
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if type(exc).__name__ == "TemplateNotFound":
+        message = f"template not found: {message}"
+    return ScorecardError(f"template error: {message}; fix the template", path, line)
+
+
+def templates_as_errors(func):
+    """Turn a Jinja2 error raised anywhere in `func` into a ScorecardError naming the template."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except Exception as exc:
+            from jinja2 import TemplateError
+            if isinstance(exc, TemplateError):
+                raise template_error(exc) from exc
+            raise
+    return wrapper

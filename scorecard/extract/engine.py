@@ -1,0 +1,200 @@
+"""Run compiled detectors over a Document and resolve their hits into one Fact per practice.
+
+Conflict rule (also in rubric/detectors.yaml): when sentences support different values,
+strong cues beat weak ones, then the practice's `priority` list decides. The winning
+sentences are cited first, then up to two sentences of each losing value, so a reviewer
+sees both sides; confidence drops and `needs_review` is set.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from ..model import NOT_STATED, Evidence, Fact
+from ..text import Document
+from .registry import Hit
+from .spec import Detectors, Practice, Rule
+
+MAX_WINNING = 4  # evidence sentences cited for the value given
+MAX_LOSING = 2  # ... and for each value it beat
+
+
+def candidates(document: Document, lowered: str, starts: list[int], practice: Practice) -> list[int]:
+    """Indices of sentences holding one of the practice's keywords (or hit by its trigger).
+
+    str.find over the lower-cased text is the cheap prefilter: a regex with IGNORECASE and
+    alternations costs several times more per megabyte than the whole rest of detection.
+    All patterns are case-folded (spec.fold_case) and run on `lowered`, never on the original.
+    """
+    positions: list[int] = []
+    for word in practice.keywords:
+        at = lowered.find(word)
+        while at != -1:
+            positions.append(at)
+            at = lowered.find(word, at + 1)
+    if practice.trigger is not None:
+        positions.extend(m.start() for m in practice.trigger.finditer(lowered))
+    found: set[int] = set()
+    sentences = document.sentences
+    for pos in positions:
+        i = bisect_right(starts, pos) - 1
+        if i >= 0 and pos < sentences[i].end:
+            found.add(i)
+    return sorted(found)
+
+
+def is_negated(text: str, cue_start: int, detectors: Detectors) -> bool:
+    """A negation word among the few words before the cue, within the same clause."""
+    prefix = text[max(0, cue_start - 160):cue_start]
+    breaks = list(detectors.clause_break.finditer(prefix))
+    if breaks:
+        prefix = prefix[breaks[-1].end():]
+    words = prefix.split()[-detectors.negation_window:]
+    return bool(words) and detectors.negation.search(" ".join(words)) is not None
+
+
+def _context(document: Document, i: int, texts: Texts) -> tuple[str, int | None]:
+    """The sentence before (same section) and the section heading: where `near` may match."""
+    sentence = document.sentences[i]
+    prev = i - 1 if i > 0 and document.sentences[i - 1].section == sentence.section else None
+    before = _text(document, prev, texts) if prev is not None else ""
+    return f"{before}\n{sentence.section.lower()}", prev
+
+
+class Texts(dict):
+    """Lower-cased sentence texts by index, sliced once from the lower-cased document."""
+
+    def __init__(self, lowered: str) -> None:
+        super().__init__()
+        self.lowered = lowered
+
+
+def _text(document: Document, i: int, texts: Texts) -> str:
+    text = texts.get(i)
+    if text is None:
+        s = document.sentences[i]
+        text = texts[i] = texts.lowered[s.start:s.end]
+    return text
+
+
+def lower_keeping_offsets(text: str) -> str:
+    """text.lower(), unless that changes the length (e.g. "İ"): then per character, length kept."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Detectors,
+               texts: Texts) -> Hit | None:
+    if not rule.cue.search(text):
+        return None
+    if any(p.search(text) for p in rule.unless) or not all(p.search(text) for p in rule.all):
+        return None
+    context: tuple[int, ...] = ()
+    if rule.near:
+        around, prev = _context(document, i, texts)
+        for pattern in rule.near:
+            if pattern.search(text):
+                continue
+            if not pattern.search(around):
+                return None
+            if prev is not None and pattern.search(_text(document, prev, texts)):
+                context = (prev,)
+    for match in rule.cue.finditer(text):
+        start = match.start("cue") if "cue" in rule.cue.groupindex else match.start()
+        if rule.negation == "ignore" or not is_negated(text, start, detectors):
+            return Hit(rule.value, i, rule.strength, rule.id, context)
+        if rule.negation != "drop":
+            return Hit(rule.negation, i, rule.strength, rule.id, context)
+    return None
+
+
+def detect(document: Document, lowered: str, starts: list[int], practice: Practice, detectors: Detectors,
+           texts: Texts) -> tuple[list[Hit], bool]:
+    """Hits for one practice, and whether its trigger touched anything at all."""
+    hits: list[Hit] = []
+    found = candidates(document, lowered, starts, practice)
+    for i in found:
+        text = _text(document, i, texts)
+        if practice.skip is not None and practice.skip.search(text):
+            continue
+        for rule in practice.rules:
+            hit = apply_rule(rule, document, i, text, detectors, texts)
+            if hit is not None:
+                hits.append(hit)
+    if practice.python is not None:
+        hits.extend(practice.python(document, found, practice))
+    return hits, bool(found)
+
+
+def resolve(document: Document, practice: Practice, hits: list[Hit], touched: bool,
+            texts: Texts) -> Fact:
+    if not hits:
+        # Silence is fairly sure; a trigger that matched without deciding is less so.
+        return Fact(practice=practice.key, value=NOT_STATED, confidence=0.75 if touched else 0.9)
+    by_value: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by_value.setdefault(hit.value, []).append(hit)
+    order = {v: n for n, v in enumerate(practice.priority)}
+    best = {v: max(h.strength for h in hs) for v, hs in by_value.items()}
+    top = max(best.values())
+    winner = min((v for v in by_value if best[v] == top), key=lambda v: order.get(v, len(order)))
+    won_sentences = {h.sentence for h in by_value[winner]}
+    # A value found only in sentences that also gave the winner ("we will e-mail you or post a
+    # notice") is the same statement read two ways, not a disagreement between sentences.
+    losers = sorted((v for v in by_value if v != winner and {h.sentence for h in by_value[v]} - won_sentences),
+                    key=lambda v: order.get(v, len(order)))
+
+    won = by_value[winner]
+    supporting = len({h.sentence for h in won})
+    confidence = min(0.97, best[winner] + 0.03 * (supporting - 1))
+    notes = []
+    if losers:
+        strong_loser = any(best[v] >= best[winner] for v in losers)
+        confidence = min(confidence, 0.55) if strong_loser else confidence - 0.1
+        notes.append(f"sentences disagree: {winner} ({supporting}) over "
+                     + ", ".join(f"{v} ({len({h.sentence for h in by_value[v]})})" for v in losers)
+                     + " by the practice's priority")
+    qualified = practice.qualifiers is not None and all(
+        practice.qualifiers.search(_text(document, h.sentence, texts)) for h in won)
+    if qualified:
+        confidence *= 0.8
+        notes.append("the statement is qualified (except/unless)")
+    evidence = _evidence(document, won, MAX_WINNING)
+    cited = {e.start for e in evidence}
+    for value in losers:
+        more = [e for e in _evidence(document, by_value[value], MAX_LOSING) if e.start not in cited]
+        cited.update(e.start for e in more)
+        evidence += more
+    return Fact(practice=practice.key, value=winner, evidence=evidence, confidence=round(confidence, 3),
+                needs_review=confidence < 0.7 or bool(losers) or qualified, note="; ".join(notes))
+
+
+def _evidence(document: Document, hits: list[Hit], limit: int) -> list[Evidence]:
+    """Whole sentences, each once, in document order; context sentences come with their hit."""
+    chosen: list[int] = []
+    for hit in sorted(hits, key=lambda h: (-h.strength, h.sentence))[:limit]:
+        for i in (*hit.context, hit.sentence):
+            if i not in chosen:
+                chosen.append(i)
+    result = []
+    for i in sorted(chosen):
+        s = document.sentences[i]
+        result.append(Evidence(quote=document.text[s.start:s.end], start=s.start, end=s.end, section=s.section))
+    return result
+
+
+def run(document: Document, keys: list[str], detectors: Detectors) -> dict[str, Fact]:
+    starts = [s.start for s in document.sentences]
+    lowered = lower_keeping_offsets(document.text)
+    texts = Texts(lowered)
+    facts: dict[str, Fact] = {}
+    for key in keys:
+        practice = detectors.practices.get(key)
+        if practice is None:  # a practice with no detector: nothing can be found
+            facts[key] = Fact(practice=key, value=NOT_STATED, confidence=0.5, needs_review=True,
+                              note="no detector is declared for this practice")
+            continue
+        hits, touched = detect(document, lowered, starts, practice, detectors, texts)
+        facts[key] = resolve(document, practice, hits, touched, texts)
+    return facts

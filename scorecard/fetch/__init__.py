@@ -1,0 +1,103 @@
+"""`scorecard fetch`: download each provider's policy, keep a dated snapshot when its text changed.
+
+download (http.py) -> main text (maintext.py, wayback.py) -> compare with the version it follows ->
+save under versions/ (snapshots.py). One provider's failure is reported and the others go on; nothing
+saved before is ever rewritten.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..errors import ScorecardError
+from ..model import PolicyVersion, Provider, Rubric
+from ..providers import load_provider
+from .http import USER_AGENT, FetchError, FetchOptions, Page, download
+from .maintext import main_text
+from .snapshots import list_versions, normalized, read_text, save_snapshot
+from .wayback import capture_day, original_page_url
+
+__all__ = ["USER_AGENT", "FetchError", "FetchOptions", "FetchResult", "Page", "download", "fetch_provider",
+           "fetch_providers", "main_text"]
+
+Status = Literal["saved", "unchanged", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    slug: str
+    status: Status
+    message: str
+    version: PolicyVersion | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+def fetch_provider(provider: Provider, options: FetchOptions | None = None,
+                   now: dt.datetime | None = None) -> FetchResult:
+    """Fetch one provider's policy_url; save a snapshot only if its text differs, white space aside,
+    from the version it would follow."""
+    url = provider.info.policy_url
+    if not url:
+        return FetchResult(provider.slug, "skipped", "no policy_url in provider.yaml")
+    options = options or FetchOptions()
+    hosts = options.archive_hosts
+    now = now or dt.datetime.now(dt.UTC)
+    try:
+        versions = list_versions(provider)  # a broken versions/ folder fails before the download
+        page = download(original_page_url(url, hosts), options)
+        text, ext = main_text(page, options)
+    except ScorecardError as exc:
+        return FetchResult(provider.slug, "failed", exc.message if isinstance(exc, FetchError) else str(exc))
+    archived = capture_day(page.final_url, hosts) or capture_day(url, hosts)
+    day = archived or now.date()
+    before = [v for v in versions if v.date is None or v.date <= day]
+    previous = before[-1] if before else None
+    if previous is not None and normalized(read_text(previous)) == normalized(text):
+        return FetchResult(provider.slug, "unchanged", f"same text as {_where(provider, previous)}", previous)
+    try:
+        version = save_snapshot(provider, text, ext, day, url=url, final_url=page.final_url, retrieved=now,
+                                content_type=page.content_type, archived_on=archived)
+    except OSError as exc:
+        return FetchResult(provider.slug, "failed", f"cannot save the snapshot: {exc.strerror or exc}")
+    return FetchResult(provider.slug, "saved", f"new version {_where(provider, version)}", version)
+
+
+def _where(provider: Provider, version: PolicyVersion) -> str:
+    try:
+        return str(version.path.relative_to(provider.folder.parent))
+    except ValueError:
+        return str(version.path)
+
+
+def fetch_providers(providers_dir: Path, rubric: Rubric, slugs: list[str] | None = None,
+                    options: FetchOptions | None = None,
+                    report: Callable[[FetchResult], None] | None = None) -> list[FetchResult]:
+    """Fetch the named providers (default: all), one after another; every outcome is returned (and passed
+    to `report` as it comes). An unknown slug is a ScorecardError before anything is fetched."""
+    providers_dir = Path(providers_dir)
+    if not providers_dir.is_dir():
+        raise ScorecardError("providers folder not found", providers_dir)
+    if slugs:
+        missing = [slug for slug in slugs if not (providers_dir / slug).is_dir()]
+        if missing:
+            names = ", ".join(repr(s) for s in missing)
+            raise ScorecardError(f"no provider folder named {names}", providers_dir)
+        folders = [providers_dir / slug for slug in dict.fromkeys(slugs)]
+    else:
+        folders = sorted(p for p in providers_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    results = []
+    for folder in folders:
+        try:
+            result = fetch_provider(load_provider(folder, rubric), options)
+        except ScorecardError as exc:
+            result = FetchResult(folder.name, "failed", str(exc))
+        results.append(result)
+        if report:
+            report(result)
+    return results

@@ -1,0 +1,417 @@
+"""History: every version of a provider's policy extracted and scored, and what changed between them.
+
+Reviewed facts are tied to the sentences they cite. A reviewed fact holds in the version it was reviewed
+on (the latest whose date is on or before `reviewed_on` and that has its quotes, else the first that has
+them) and in the versions after it for as long as every cited sentence is still there, word for word
+(white space aside). From the first version where a cited sentence changed, the practice falls back to
+what extraction finds in the new text, marked needs_review, with a note saying what the review said.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from itertools import pairwise, zip_longest
+from pathlib import Path
+
+from jinja2 import Environment
+
+from .extract import extract_file
+from .fetch.snapshots import POLICY_VERSION_ID, list_versions, normalized
+from .limits import check_policy_file
+from .model import Evidence, Fact, PolicyVersion, PracticeScore, Provider, Rubric, Scorecard
+from .providers import FACTS_FILE, load_provider
+from .score import score
+from .text import Document
+from .yamlsource import load_yaml
+
+MAX_PAIRS_SHOWN = 60  # changed sentences on a provider page; `scorecard diff` prints them all
+
+
+@dataclass
+class VersionCard:
+    """One version, scored."""
+
+    version: PolicyVersion
+    document: Document | None  # None when the build's own scorecard stood in (a single version)
+    card: Scorecard
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.version.date
+
+
+@dataclass
+class FactChange:
+    practice: str
+    question: str
+    before: PracticeScore
+    after: PracticeScore
+    reason: str  # in plain words: "answer changed", "cited sentence changed: needs review"
+
+
+@dataclass
+class SentencePair:
+    """A changed stretch of policy: the old sentence and the new one ('' when added or removed),
+    each as parts ("same" | "del" | "ins", text) for highlighting the words that differ."""
+
+    before: str
+    after: str
+    before_parts: list[tuple[str, str]] = field(default_factory=list)
+    after_parts: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Change:
+    slug: str
+    name: str
+    before: VersionCard
+    after: VersionCard
+    facts: list[FactChange]
+    sentences: list[SentencePair]
+
+    @property
+    def score_delta(self) -> int:
+        return self.after.card.score - self.before.card.score
+
+    @property
+    def id(self) -> str:
+        """Stable across builds: the provider and the two versions."""
+        return f"{self.slug}-{self.before.version.id}-to-{self.after.version.id}"
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.after.date
+
+
+@dataclass
+class History:
+    slug: str
+    name: str
+    versions: list[VersionCard]
+    changes: list[Change]
+
+    @property
+    def current(self) -> Scorecard:
+        return self.versions[-1].card
+
+    @property
+    def latest_change(self) -> Change | None:
+        return self.changes[-1] if self.changes else None
+
+    def find(self, day: dt.date | None) -> int:
+        """Index of the latest version dated on or before `day` (the latest version for None)."""
+        if day is None:
+            return len(self.versions) - 1
+        found = [i for i, v in enumerate(self.versions) if v.date is None or v.date <= day]
+        if not found:
+            raise ValueError(f"no version of {self.slug} on or before {day.isoformat()}; the first is "
+                             f"{self.versions[0].version.label}")
+        return found[-1]
+
+
+# --- computing a history -------------------------------------------------------------------------
+
+
+_MEMO: dict[tuple, History] = {}
+
+
+def provider_history(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> History:
+    """Extract and score every version; computed once per build for unchanged files."""
+    key = (str(provider.folder.resolve()), id(rubric), rubric.version, max_policy_mb,
+           _signature(provider.folder))
+    if key not in _MEMO:
+        if len(_MEMO) > 256:
+            _MEMO.clear()
+        _MEMO[key] = compute_history(provider, rubric, max_policy_mb)
+    return _MEMO[key]
+
+
+def _signature(folder: Path) -> tuple:
+    files = []
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            stat = path.stat()
+            files.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(files)
+
+
+def compute_history(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> History:
+    versions = list_versions(provider)
+    documents, extracted = [], []
+    for version in versions:
+        check_policy_file(version.path, max_policy_mb)
+        document, facts = extract_file(version.path, rubric)
+        documents.append(document)
+        extracted.append(facts)
+    merged = carry_reviewed(provider, versions, documents, extracted)
+    scored = []
+    for version, document, facts in zip(versions, documents, merged):
+        info = provider.info
+        if version.id != POLICY_VERSION_ID:
+            info = info.model_copy(update={"policy_date": version.date, "policy_date_kind": version.date_kind,
+                                           "policy_url": version.url or info.policy_url})
+        card = score(rubric, facts, slug=provider.slug, name=provider.info.name, info=info)
+        scored.append(VersionCard(version, document, card))
+    changes = [compare(provider.slug, provider.info.name, a, b) for a, b in pairwise(scored)]
+    return History(provider.slug, provider.info.name, scored, changes)
+
+
+def carry_reviewed(provider: Provider, versions: list[PolicyVersion], documents: list[Document],
+                   extracted: list[dict[str, Fact]]) -> list[dict[str, Fact]]:
+    """Per version: extracted facts, with reviewed facts where their cited sentences still stand."""
+    merged = [dict(facts) for facts in extracted]
+    for key, fact in provider.reviewed.items():
+        if not [ev for ev in fact.evidence if ev.quote.strip()]:  # nothing cited: nothing can change it
+            for facts in merged:
+                facts[key] = fact
+            continue
+        found = [relocate(fact.evidence, doc) for doc in documents]
+        holding = [i for i, evidence in enumerate(found) if evidence is not None]
+        if not holding:
+            _quote_missing(provider, key, fact, documents)
+        anchor = holding[0]
+        if fact.reviewed_on:
+            on_or_before = [i for i in holding
+                            if versions[i].date is None or versions[i].date <= fact.reviewed_on]
+            anchor = on_or_before[-1] if on_or_before else anchor
+        cited = cited_sentences(documents[anchor], found[anchor] or [])
+        merged[anchor][key] = fact.model_copy(update={"evidence": found[anchor]})
+        for step in (-1, 1):  # from the anchor backwards, then forwards, while the cited sentences stand
+            i, holds = anchor + step, True
+            while 0 <= i < len(versions):
+                holds = holds and found[i] is not None and stands(cited, documents[i])
+                if holds:
+                    merged[i][key] = fact.model_copy(update={"evidence": found[i]})
+                elif step == 1:
+                    merged[i][key] = _stale(extracted[i][key], fact, versions[i])
+                i += step
+    return merged
+
+
+def _stale(extracted: Fact, reviewed: Fact, version: PolicyVersion) -> Fact:
+    when = f" on {version.date.isoformat()}" if version.date else ""
+    by = f" by {reviewed.reviewer}" if reviewed.reviewer else ""
+    note = (f"The policy changed{when} a sentence cited by the review{by} (which said '{reviewed.value}');"
+            f" this answer was found automatically in the new text.")
+    return extracted.model_copy(update={"needs_review": True, "note": note})
+
+
+def _quote_missing(provider: Provider, key: str, fact: Fact, documents: list[Document]) -> None:
+    doc = load_yaml(provider.folder / FACTS_FILE)
+    hint = f"fix the quote or run 'scorecard review {provider.slug}' again"
+    for i, ev in enumerate(fact.evidence):
+        if ev.quote.strip() and not any(_pattern(ev.quote).search(d.text) for d in documents):
+            raise doc.error(("facts", key, "evidence", i, "quote"),
+                            f"reviewed quote for '{key}' is in no version of the policy: {hint}")
+    raise doc.error(("facts", key, "evidence"),
+                    f"reviewed quotes for '{key}' are never all in the same version of the policy: {hint}")
+
+
+def _pattern(quote: str) -> re.Pattern[str]:
+    return re.compile(r"\s+".join(re.escape(word) for word in quote.split()))
+
+
+def relocate(evidence: list[Evidence], document: Document) -> list[Evidence] | None:
+    """The same quotes at their place in another text (white space may differ); None if one is missing."""
+    text, moved = document.text, []
+    for ev in evidence:
+        if not ev.quote.strip():
+            continue
+        if text[ev.start:ev.end] == ev.quote:
+            moved.append(ev)
+            continue
+        match = _pattern(ev.quote).search(text)
+        if match is None:
+            return None
+        moved.append(Evidence(quote=match.group(), start=match.start(), end=match.end(), section=ev.section))
+    return moved
+
+
+def cited_sentences(document: Document, evidence: list[Evidence]) -> set[str]:
+    """The whole sentences a fact's quotes come from (a quote may be part of a sentence, or span two)."""
+    cited = set()
+    for ev in evidence:
+        around = [s for s in document.sentences if s.start < ev.end and ev.start < s.end]
+        if around:
+            cited.update(normalized(document.quote(s)) for s in around)
+        else:
+            cited.add(normalized(ev.quote))
+    return cited
+
+
+def stands(cited: set[str], document: Document) -> bool:
+    """Every cited sentence is in the document, word for word (white space aside)."""
+    if not document.sentences:
+        text = normalized(document.text)
+        return all(sentence in text for sentence in cited)
+    return cited <= {normalized(document.quote(s)) for s in document.sentences}
+
+
+# --- comparing two versions ----------------------------------------------------------------------
+
+
+def compare(slug: str, name: str, before: VersionCard, after: VersionCard) -> Change:
+    return Change(slug, name, before, after, fact_changes(before.card, after.card),
+                  sentence_changes(before.document, after.document))
+
+
+def fact_changes(before: Scorecard, after: Scorecard) -> list[FactChange]:
+    old = {row.practice: row for row in before.practices}
+    changes = []
+    for row in after.practices:
+        prev = old.get(row.practice)
+        if prev is None:
+            continue
+        reasons = []
+        if prev.value != row.value:
+            reasons.append("answer changed")
+        if row.fact.needs_review and not prev.fact.needs_review and prev.fact.source == "reviewed":
+            reasons.append("a sentence the review cited changed: needs review")
+        elif prev.fact.source != row.fact.source:
+            reasons.append("reviewed by a person" if row.fact.source == "reviewed"
+                           else "review no longer applies")
+        if not reasons and [normalized(e.quote) for e in prev.fact.evidence] != \
+                [normalized(e.quote) for e in row.fact.evidence]:
+            reasons.append("evidence changed")
+        if reasons:
+            changes.append(FactChange(row.practice, row.question, prev, row, "; ".join(reasons)))
+    return changes
+
+
+def sentence_changes(before: Document, after: Document) -> list[SentencePair]:
+    """Sentences removed, added or reworded, in policy order (difflib over whole sentences)."""
+    old = [normalized(before.quote(s)) for s in before.sentences]
+    new = [normalized(after.quote(s)) for s in after.sentences]
+    old, new = [s for s in old if s], [s for s in new if s]
+    pairs = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            for a, b in zip_longest(old[i1:i2], new[j1:j2], fillvalue=""):
+                pairs.append(word_diff(a, b))
+    return pairs
+
+
+def word_diff(before: str, after: str) -> SentencePair:
+    a, b = re.findall(r"\S+\s*", before), re.findall(r"\S+\s*", after)
+    pair = SentencePair(before, after)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            pair.before_parts.append(("same", "".join(a[i1:i2])))
+            pair.after_parts.append(("same", "".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            pair.before_parts.append(("del", "".join(a[i1:i2])))
+        if j2 > j1:
+            pair.after_parts.append(("ins", "".join(b[j1:j2])))
+    return pair
+
+
+# --- the site: provider history, recent changes, Atom feed ---------------------------------------
+
+
+def render_history(folders: list[Path], cards: list[Scorecard], rubric: Rubric, env: Environment,
+                   config: object, max_policy_mb: float | None = None) -> dict[str, bytes]:
+    """changes/index.html, feed.xml and data/changes.json; makes each provider's history available to
+    provider.html (through `_history.html`). Call before rendering provider pages."""
+    from .render.site import page_context  # rendering is a later stage than history
+
+    built = {card.slug: card for card in cards}
+    histories = {}
+    for folder in folders:
+        if folder.name in built:
+            provider = load_provider(folder, rubric)
+            versions = list_versions(provider)
+            if len(versions) == 1:  # nothing to compare: the build's scorecard (perhaps cached) is the history
+                card = built[folder.name]
+                histories[folder.name] = History(card.slug, card.name, [VersionCard(versions[0], None, card)], [])
+            else:
+                histories[folder.name] = provider_history(provider, rubric, max_policy_mb)
+    env.globals["histories"] = histories
+    changes = sorted((c for h in histories.values() for c in h.changes),
+                     key=lambda c: (c.date or dt.date.min, c.slug, c.after.version.id), reverse=True)
+    site = page_context(rubric, config, "../")["site"]
+    page = env.get_template("changes.html").render(changes=changes, **page_context(rubric, config, "../"))
+    dates = [c.date for c in changes if c.date] or [
+        v.date for h in histories.values() for v in h.versions if v.date]
+    updated = max(dates, default=dt.date(1970, 1, 1))  # from the versions, never the clock: builds reproduce
+    feed = env.get_template("feed.xml").render(
+        changes=changes, site=site, feed_id=_urn("feed", str(site["title"])), updated=_atom_date(updated),
+        entry_id=lambda c: _urn("change", c.id), atom_date=_atom_date, xml_text=xml_text)
+    data = [change_json(c) for c in changes]
+    return {"changes/index.html": page.encode("utf-8"), "feed.xml": feed.encode("utf-8"),
+            "data/changes.json": (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+
+
+def change_json(change: Change) -> dict:
+    """One change as open data: which versions, score and grade before and after, facts, sentences."""
+    def side(v: VersionCard) -> dict:
+        return {"version": v.version.id, "date": v.date.isoformat() if v.date else None,
+                "url": v.version.url, "score": v.card.score, "grade": v.card.grade}
+
+    return {
+        "slug": change.slug, "name": change.name, "before": side(change.before), "after": side(change.after),
+        "facts": [{"practice": fc.practice, "before": fc.before.value, "after": fc.after.value,
+                   "needs_review": fc.after.fact.needs_review, "reason": fc.reason} for fc in change.facts],
+        "sentences": [{"before": p.before, "after": p.after} for p in change.sentences],
+    }
+
+
+def _urn(kind: str, name: str) -> str:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"scorecard:{kind}:{name}").urn
+
+
+def _atom_date(day: dt.date | None) -> str:
+    return f"{(day or dt.date(1970, 1, 1)).isoformat()}T00:00:00Z"
+
+
+INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Characters XML 1.0 cannot carry (policy text may have form feeds) are dropped; escaping is
+    left to autoescape."""
+    return INVALID_XML.sub("", text)
+
+
+
+
+# --- `scorecard diff` ----------------------------------------------------------------------------
+
+
+def pick(history: History, since: dt.date | None, until: dt.date | None) -> Change | None:
+    """The change between the versions in force on `since` and `until` (default: the last two);
+    None when there is only one version."""
+    from .errors import ScorecardError
+
+    if len(history.versions) == 1:
+        return None
+    try:
+        to_i = history.find(until)
+        from_i = history.find(since) if since else to_i - 1
+    except ValueError as exc:
+        raise ScorecardError(str(exc)) from None
+    if from_i < 0 or from_i >= to_i:
+        raise ScorecardError(f"--from must name a version older than --to: both are the version of "
+                             f"{history.versions[to_i].version.label}")
+    return compare(history.slug, history.name, history.versions[from_i], history.versions[to_i])
+
+
+def diff_text(change: Change) -> str:
+    """Plain text: score and grade, the facts that changed, then each changed sentence (- before, + after)."""
+    a, b = change.before.card, change.after.card
+    delta = f" ({change.score_delta:+d})" if change.score_delta else ""
+    lines = [f"{change.name}: version {change.before.version.label} -> {change.after.version.label}",
+             f"Score {a.score} -> {b.score}{delta}; grade {a.grade} -> {b.grade}", ""]
+    lines.append(f"Facts changed: {len(change.facts)}" if change.facts else "Facts changed: none")
+    for fc in change.facts:
+        lines.append(f"  {fc.practice}: {fc.before.label} -> {fc.after.label} ({fc.reason})")
+    lines += ["", f"Sentences changed: {len(change.sentences) or 'none'}"]
+    for pair in change.sentences:
+        lines += [f"  - {pair.before}"] if pair.before else []
+        lines += [f"  + {pair.after}"] if pair.after else []
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,204 @@
+"""The nouns of scorecard: rubric, facts with evidence, providers, scorecards.
+
+Plain data (pydantic models). This module imports nothing else of ours, so every
+stage can depend on it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+NOT_STATED = "not_stated"
+
+Verdict = Literal["good", "bad", "neutral"]
+Source = Literal["extracted", "reviewed"]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors: a typo in a hand-edited file must not pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- the rubric ------------------------------------------------------------------------------
+
+
+class ValueRule(Strict):
+    """One possible answer to a practice, and what it earns."""
+
+    points: int = Field(ge=0, description="Points this answer earns.")
+    label: str = Field(description="A word or two for tables: 'Not sold', 'Ignored'.")
+    verdict: Verdict = Field(description="good, bad or neutral: drives icons and colours.")
+    summary: str = Field(description="A plain-words sentence for the provider summary.")
+    meaning: str = Field(default="", description="What a policy must say to get this answer.")
+
+
+class Practice(Strict):
+    """A question a consumer cares about, with the points of every answer."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable identifier, e.g. data_sale.")
+    question: str = Field(description="The question as a consumer would ask it.")
+    category: str = Field(description="Group on the site: Sharing, Tracking, Your rights, ...")
+    explanation: str = Field(description="Why it matters, in plain words.")
+    values: dict[str, ValueRule] = Field(description="Every answer, not_stated included.")
+
+    @property
+    def max_points(self) -> int:
+        return max(rule.points for rule in self.values.values())
+
+
+class Grade(Strict):
+    letter: str = Field(pattern=r"^[A-F][+-]?$")
+    min_score: int = Field(ge=0, le=100, description="Lowest score that earns this grade.")
+
+
+class Rubric(Strict):
+    version: str
+    name: str = "Default rubric"
+    not_stated: str = Field(description="How a practice the policy is silent on counts, in plain words.")
+    grades: list[Grade]
+    practices: list[Practice]
+    _path: Path | None = PrivateAttr(default=None)  # the file it came from: detectors.yaml sits beside it
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    def practice(self, key: str) -> Practice:
+        for practice in self.practices:
+            if practice.key == key:
+                return practice
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> list[str]:
+        return [p.key for p in self.practices]
+
+    def grade_for(self, score: int) -> str:
+        for grade in sorted(self.grades, key=lambda g: -g.min_score):
+            if score >= grade.min_score:
+                return grade.letter
+        return self.grades[-1].letter
+
+
+# --- facts -----------------------------------------------------------------------------------
+
+
+class Evidence(BaseModel):
+    """A verbatim quote: text[start:end] of the policy's normalized text is exactly `quote`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quote: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    section: str = ""
+
+
+class Fact(BaseModel):
+    """A practice's answer for one policy, with the sentences that prove it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    practice: str
+    value: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    source: Source = "extracted"
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    needs_review: bool = False
+    note: str = ""
+    reviewer: str = ""
+    reviewed_on: dt.date | None = None
+
+
+# --- providers -------------------------------------------------------------------------------
+
+
+class ProviderInfo(Strict):
+    """providers/<slug>/provider.yaml"""
+
+    name: str
+    website: str = ""
+    policy_url: str = ""
+    policy_date: dt.date | None = Field(default=None, description="Effective or retrieved date.")
+    policy_date_kind: Literal["effective", "retrieved", "archived", "updated"] = "retrieved"
+    policy_file: str = Field(description="File name of the policy, beside provider.yaml.")
+
+
+class Provider(BaseModel):
+    slug: str
+    info: ProviderInfo
+    folder: Path
+    reviewed: dict[str, Fact] = Field(default_factory=dict)
+
+    @property
+    def policy_path(self) -> Path:
+        return self.folder / self.info.policy_file
+
+
+# --- scores ----------------------------------------------------------------------------------
+
+
+class PracticeScore(BaseModel):
+    practice: str
+    question: str
+    category: str
+    value: str
+    label: str
+    verdict: Verdict
+    summary: str
+    points: int
+    possible: int
+    explanation: str
+    fact: Fact
+
+
+class Scorecard(BaseModel):
+    slug: str
+    name: str
+    score: int = Field(ge=0, le=100)
+    grade: str
+    rubric_version: str
+    practices: list[PracticeScore]
+    info: ProviderInfo | None = None
+
+    @property
+    def summary(self) -> str:
+        return " ".join(p.summary for p in self.practices if p.value != NOT_STATED)
+
+
+# --- policy versions (scorecard fetch, history) --------------------------------------------------
+
+
+class SnapshotMeta(Strict):
+    """providers/<slug>/versions/<date>.yaml: where and when `scorecard fetch` got the snapshot beside it."""
+
+    file: str = Field(description="The snapshot's file name, beside this file: 2026-11-23.md.")
+    url: str = Field(description="The policy_url that was fetched.")
+    final_url: str = Field(default="", description="Where redirects ended, if somewhere else.")
+    retrieved: dt.datetime = Field(description="When it was downloaded (UTC).")
+    archived_on: dt.date | None = Field(default=None, description="For a Wayback Machine URL, the capture day.")
+    content_type: str = Field(default="", description="The server's Content-Type.")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the snapshot file's bytes.")
+
+
+class PolicyVersion(BaseModel):
+    """One dated text of a provider's policy: the policy file itself, or a snapshot in versions/."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(description="Stable within a provider: the snapshot's stem (2026-11-23, 2026-11-23-2)"
+                                " or 'policy' for the provider's own policy file.")
+    date: dt.date | None = Field(description="The day the text was in force: capture, retrieval or policy date.")
+    date_kind: Literal["effective", "retrieved", "archived", "updated"] = "retrieved"
+    path: Path
+    url: str = ""
+    sha256: str = ""
+    retrieved: dt.datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return self.date.isoformat() if self.date else self.id

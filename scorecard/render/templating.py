@@ -1,0 +1,64 @@
+"""The Jinja2 environment: user templates first, packaged ones after, autoescape always on."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+
+from ..model import NOT_STATED, PracticeScore, Scorecard
+from ..resources import templates_dir
+
+# A verdict's kind: good, bad, neutral (a stated answer that is neither) or unknown (not stated).
+VERDICT_ICONS = {"good": "✓", "bad": "✗", "neutral": "○", "unknown": "–"}
+VERDICT_WORDS = {"good": "good", "bad": "bad", "neutral": "neutral", "unknown": "not stated"}
+
+
+def make_environment(user_templates: Path | None = None) -> Environment:
+    """`{% extends "default:base.html" %}` reaches the packaged template from an override."""
+    packaged = FileSystemLoader(str(templates_dir()))
+    loaders = [FileSystemLoader(str(user_templates))] if user_templates else []
+    loaders += [packaged, PrefixLoader({"default": packaged}, delimiter=":")]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,  # policy text is written by third parties
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["verdict_icon"] = VERDICT_ICONS.get
+    env.globals["verdict_word"] = verdict_word
+    env.globals["kind"] = verdict_kind
+    env.globals["summary_rows"] = summary_rows
+    env.filters["web_url"] = web_url
+    return env
+
+
+def verdict_kind(verdict: str, value: str = "") -> str:
+    """good, bad, neutral, or unknown when the policy says nothing: drives icon, word and colour."""
+    return "unknown" if value == NOT_STATED else verdict
+
+
+def verdict_word(verdict: str, value: str = "") -> str:
+    """The word beside the icon, so colour and shape are never the only cue."""
+    return VERDICT_WORDS.get(verdict_kind(verdict, value), verdict)
+
+
+def summary_rows(card: Scorecard) -> list[PracticeScore]:
+    """A provider's practices for the plain-words summary: good first, then bad, then silence."""
+    order = {"good": 0, "bad": 1, "neutral": 2}
+    return sorted(card.practices, key=lambda r: (r.value == NOT_STATED, order.get(r.verdict, 3)))
+
+
+def web_url(url: str) -> str:
+    """The URL if it is http(s), else "": a provider.yaml must not put javascript: links on the site."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def read_asset(name: str, user_templates: Path | None = None) -> str:
+    """A CSS/JS asset, from the user's templates folder if it has one of that name."""
+    for folder in ([user_templates] if user_templates else []) + [templates_dir()]:
+        path = Path(folder) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(name)

@@ -1,0 +1,73 @@
+"""Load and validate a rubric YAML file; every error names file:line:col."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import ScorecardError
+from .model import NOT_STATED, Practice, Rubric
+from .resources import default_rubric
+from .yamlsource import load_yaml
+
+
+def load_rubric(path: Path | None = None) -> Rubric:
+    path = Path(path) if path else default_rubric()
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "a rubric must be a mapping with version, grades and practices")
+    data = dict(doc.data)
+    practices = data.get("practices")
+    if not isinstance(practices, list) or not practices:
+        raise doc.error(("practices",), "'practices' must be a non-empty list")
+    for i, item in enumerate(practices):
+        if isinstance(item, dict):
+            _check_values(doc, i, item)
+    rubric: Rubric = doc.validate(Rubric)
+
+    seen: set[str] = set()
+    for i, practice in enumerate(rubric.practices):
+        if practice.key in seen:
+            raise doc.error(("practices", i, "key"), f"practice '{practice.key}' is declared twice", at_key=True)
+        seen.add(practice.key)
+    _check_grades(doc, rubric)
+    rubric._path = path
+    return rubric
+
+
+def _check_values(doc, i: int, item: dict) -> None:
+    values = item.get("values")
+    key = item.get("key", f"#{i + 1}")
+    if not isinstance(values, dict) or not values:
+        raise doc.error(("practices", i, "values"), f"practice '{key}' needs a mapping of values")
+    if NOT_STATED not in values:
+        raise doc.error(("practices", i, "values"), f"practice '{key}' has no '{NOT_STATED}' value", at_key=True)
+    for name, rule in values.items():
+        if not isinstance(rule, dict) or "points" not in rule:
+            raise doc.error(("practices", i, "values", name),
+                            f"value '{name}' of practice '{key}' has no points", at_key=True)
+
+
+def _check_grades(doc, rubric: Rubric) -> None:
+    if not rubric.grades:
+        raise doc.error(("grades",), "'grades' must list at least one grade")
+    previous = 101
+    for i, grade in enumerate(rubric.grades):
+        if grade.min_score >= previous:
+            raise doc.error(("grades", i, "min_score"),
+                            f"grade thresholds out of order: {grade.letter} ({grade.min_score}) must be "
+                            f"below the grade before it ({previous})")
+        previous = grade.min_score
+    if rubric.grades[-1].min_score != 0:
+        raise doc.error(("grades", len(rubric.grades) - 1, "min_score"),
+                        "the last grade must start at 0 so that every score has a grade")
+
+
+def check_value(rubric: Rubric, practice_key: str, value: str) -> Practice:
+    """The practice, if `value` is one of its values; a ScorecardError otherwise."""
+    try:
+        practice = rubric.practice(practice_key)
+    except KeyError:
+        raise ScorecardError(f"unknown practice '{practice_key}'") from None
+    if value not in practice.values:
+        allowed = ", ".join(practice.values)
+        raise ScorecardError(f"unknown value '{value}' for practice '{practice_key}' (one of: {allowed})")
+    return practice

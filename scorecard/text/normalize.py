@@ -1,0 +1,64 @@
+"""Normalization of one line of policy text, and recovery of headings run into their text.
+
+Offsets in a Document point into the *normalized* text, so every later stage (segmenting,
+matching, quoting) sees the same characters the reader is shown.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Quotes and dashes that NFKC keeps but that make cue phrases fail ("don’t" vs "don't").
+_TRANSLATE = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
+})
+# Invisible characters: soft hyphen, zero-width space/joiners, word joiner, BOM, bidi marks,
+# and C0/C1 controls (a NUL would also truncate the string inside the C segmenter).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069"
+                        "\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \u1680\u2000-\u200a\u205f\u3000]+")
+
+# "1. Collected InformationWhen You visit": a numbered title glued to the next sentence.
+_NUMBERED_RUNON = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][^.?!:\n]{1,80}?[a-z)])(?=[A-Z][a-z]|[A-Z]{2,}\b)")
+# "How can I access my personal information?You can access...": a question heading.
+_QUESTION_RUNON = re.compile(r"^([A-Z][^.?!\n]{4,120}\?)(?=[A-Z])")
+
+
+def normalize(text: str) -> str:
+    """NFKC, straight quotes, plain spaces, no invisible characters; line breaks kept."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).translate(_TRANSLATE)
+        text = _INVISIBLE.sub("", text)
+    elif "\t" in text or "\r" in text or "\x00" in text or "\x7f" in text:
+        text = _INVISIBLE.sub("", text.replace("\t", " "))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():
+        return _SPACES.sub(" ", text.replace("\u2028", "\n").replace("\u2029", "\n"))
+    return _SPACES.sub(" ", text) if "  " in text else text
+
+
+def split_runon_heading(line: str) -> tuple[str, str] | None:
+    """(heading, rest) when a line starts with a heading glued to its first sentence."""
+    match = _NUMBERED_RUNON.match(line) or _QUESTION_RUNON.match(line)
+    if match is None:
+        return None
+    return match.group(1), line[match.end():]
+
+
+def looks_like_heading(line: str) -> bool:
+    """A plain-text line that titles a section: short, unpunctuated, Title Case or numbered."""
+    line = line.strip()
+    if not 2 < len(line) <= 90 or line[-1] in ".,;" or line[0] in "-*•(\"'":
+        return False
+    words = line.rstrip("?:").split()
+    if len(words) > 12 or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    if re.match(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]", line) or line.isupper():
+        return True
+    long_words = [w for w in words if len(w) > 3]
+    capitalized = sum(1 for w in long_words if w[0].isupper())
+    return bool(long_words) and capitalized / len(long_words) >= 0.6

@@ -1,0 +1,117 @@
+"""Blocks -> one normalized text with sections and sentences (character offsets into it).
+
+Lines are split first (a line break or bullet always ends a sentence in a policy), then
+blingfire splits each line into sentences. blingfire's C library reports *UTF-8 byte*
+offsets; its Python wrapper maps them to characters with a Python loop over every byte,
+which costs more than everything else we do. So we call the C function ourselves and map
+the few offsets it returns (nothing to map for ASCII lines, the common case).
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+import threading
+from collections.abc import Iterable
+
+import blingfire
+
+from .formats import Block
+from .normalize import looks_like_heading, normalize, split_runon_heading
+
+_BULLET = re.compile(r"^(?:[-*•·▪◦‣>]+|\(?\d{1,2}[.)]|\(?[a-zA-Z]\))\s+")
+_HAS_WORD = re.compile(r"\w")
+_INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")  # a sentence end with more text after it
+
+
+class Builder:
+    """Appends lines to the normalized text, remembering headings and sentence spans."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pos = 0
+        self.section = ""
+        self.spans: list[tuple[int, int, str]] = []
+
+    def add_line(self, line: str, heading: bool) -> None:
+        start = self.pos
+        self.parts.append(line)
+        self.pos += len(line) + 1  # the "\n" joining lines
+        if heading:
+            self.section = line
+            return
+        bullet = _BULLET.match(line)
+        offset = bullet.end() if bullet else 0
+        for a, b in _sentences_in_line(line[offset:]):
+            self.spans.append((start + offset + a, start + offset + b, self.section))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.parts)
+
+
+def _sentences_in_line(line: str) -> list[tuple[int, int]]:
+    if not _HAS_WORD.search(line):
+        return []
+    if not _INNER_END.search(line):
+        return [(0, len(line))]  # one sentence: skip the segmenter
+    spans = []
+    for a, b in _blingfire_spans(line):
+        if 0 <= a < b <= len(line) and _HAS_WORD.search(line[a:b]):
+            while b > a and line[b - 1].isspace():
+                b -= 1
+            spans.append((a, b))
+    return spans or [(0, len(line))]
+
+
+def _blingfire_spans(line: str) -> list[tuple[int, int]]:
+    """Sentence (start, end) character offsets in `line`, from blingfire's byte offsets."""
+    data = line.encode("utf-8")
+    out, starts, ends = _buffers(len(data) * 2 + 16)
+    size = len(out)
+    count = _SENTENCES(ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(out),
+                       ctypes.byref(starts), ctypes.byref(ends), ctypes.c_int(size))
+    if count <= 0 or count > size:
+        return [(0, len(line))]
+    n = ctypes.string_at(out, count).count(b"\n") + 1
+    pairs = list(zip(starts[:n], [e + 1 for e in ends[:n]]))  # the C end offset is inclusive
+    if len(data) == len(line):  # ASCII: bytes are characters
+        return pairs
+    return [(_char_offset(data, a), _char_offset(data, b)) for a, b in pairs]
+
+
+_LOCAL = threading.local()  # output buffers, reused: allocating them per line was a third of segmenting
+
+
+def _buffers(size: int) -> tuple:
+    buffers = getattr(_LOCAL, "buffers", None)
+    if buffers is None or len(buffers[0]) < size:
+        size = max(size, 4096)
+        buffers = _LOCAL.buffers = (ctypes.create_string_buffer(size), (ctypes.c_int32 * size)(),
+                                    (ctypes.c_int32 * size)())
+    return buffers
+
+
+def _char_offset(data: bytes, byte_offset: int) -> int:
+    return len(data[:byte_offset].decode("utf-8", errors="ignore"))
+
+
+_SENTENCES = blingfire.blingfire.TextToSentencesWithOffsets
+
+
+def build(blocks: Iterable[Block], guess_headings: bool) -> tuple[str, list[tuple[int, int, str]]]:
+    """The normalized text and (start, end, section) of every sentence."""
+    builder = Builder()
+    for block in blocks:
+        for raw in normalize(block.text).split("\n"):
+            line = raw.strip()
+            if not line:
+                continue
+            if block.heading:
+                builder.add_line(line, heading=True)
+                continue
+            runon = split_runon_heading(line)
+            if runon is not None:
+                builder.add_line(runon[0], heading=True)
+                line = runon[1]
+            builder.add_line(line, heading=guess_headings and looks_like_heading(line))
+    return builder.text, builder.spans

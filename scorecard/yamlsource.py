@@ -1,0 +1,168 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML's composer gives each node a start mark; we keep a map from the data path
+(("practices", 3, "values", "sold")) to (line, col), so a schema error can say
+`rubric/default.yaml:41:7: ...`. Duplicate keys are errors, not silent overwrites.
+"""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ScorecardError
+
+PathKey = tuple[Any, ...]
+Positions = dict[PathKey, tuple[int, int]]
+
+PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+MAX_DEPTH = 64  # a rubric is four levels deep; more is a mistake or an attack
+MAX_NODES = 200_000  # aliases may not expand a small file into a huge one ("billion laughs")
+
+
+class YamlDocument:
+    def __init__(self, path: Path, data: Any, positions: Positions, key_positions: Positions) -> None:
+        self.path = path
+        self.data = data
+        self.positions = positions  # where each value starts
+        self.key_positions = key_positions  # where each mapping key starts
+
+    def where(self, loc: PathKey, at_key: bool = False) -> tuple[int | None, int | None]:
+        """Line and column of the deepest known node on `loc` (its key with at_key)."""
+        loc = tuple(loc)
+        while loc:
+            if at_key and loc in self.key_positions:
+                return self.key_positions[loc]
+            if loc in self.positions:
+                return self.positions[loc]
+            loc = loc[:-1]
+        return self.positions.get((), (None, None))
+
+    def error(self, loc: PathKey, message: str, at_key: bool = False) -> ScorecardError:
+        line, col = self.where(loc, at_key)
+        return ScorecardError(message, self.path, line, col)
+
+    def validate(self, model: type[BaseModel], loc: PathKey = (), data: Any = None) -> Any:
+        """Validate with pydantic; the first error becomes a file:line:col message."""
+        try:
+            return model.model_validate(self.data if data is None else data)
+        except ValidationError as exc:
+            errors = exc.errors()
+            # A misspelt field shows as "unknown" and "missing": name the unknown one, suggest the other.
+            err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+            where = loc + tuple(err["loc"])
+            name = ".".join(str(p) for p in where) or "document"
+            if err["type"] == "extra_forbidden":
+                missing = [str(e["loc"][-1]) for e in errors
+                           if e["type"] == "missing" and tuple(e["loc"][:-1]) == tuple(err["loc"][:-1])]
+                close = difflib.get_close_matches(str(where[-1]), missing, n=1)
+                message = f"unknown field '{where[-1]}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+            elif err["type"] == "missing":
+                message = f"missing field '{where[-1]}'"
+            else:
+                message = f"{name}: {err['msg']}"
+            raise self.error(where, message, at_key=err["type"] in ("extra_forbidden", "missing")) from None
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Budget:
+    """Limits on depth and on values built, so no file can exhaust the stack or memory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.nodes = 0
+
+    def spend(self, node: yaml.Node, depth: int) -> None:
+        self.nodes += 1
+        if depth > MAX_DEPTH:
+            line, col = _mark(node)
+            raise ScorecardError(f"nested more than {MAX_DEPTH} levels deep; flatten the file", self.path,
+                                 line, col)
+        if self.nodes > MAX_NODES:
+            line, col = _mark(node)
+            raise ScorecardError(f"more than {MAX_NODES} values once aliases are expanded; "
+                                 "write the values out instead of repeating aliases", self.path, line, col)
+
+
+def _build(node: yaml.Node, loc: PathKey, positions: Positions, keys: Positions, budget: _Budget) -> Any:
+    path = budget.path
+    budget.spend(node, len(loc))
+    positions[loc] = _mark(node)
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in PLAIN_TAGS:
+        line, col = _mark(node)
+        raise ScorecardError(f"unsupported YAML tag '{node.tag}'; write plain values", path, line, col)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _scalar(key_node, path)
+            if key in result:
+                line, col = _mark(key_node)
+                raise ScorecardError(f"duplicate key '{key}'", path, line, col)
+            keys[loc + (key,)] = _mark(key_node)
+            result[key] = _build(value_node, loc + (key,), positions, keys, budget)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(child, loc + (i,), positions, keys, budget) for i, child in enumerate(node.value)]
+    return _scalar(node, path)
+
+
+def _scalar(node: yaml.Node, path: Path) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        line, col = _mark(node)
+        raise ScorecardError("a key must be a plain value", path, line, col)
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2024-13-45
+        line, col = _mark(node)
+        raise ScorecardError(f"bad value: {getattr(exc, 'problem', None) or exc}", path, line, col) from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(path: Path, text: str | None = None) -> YamlDocument:
+    """Parse one YAML file safely (no tags, no code), keeping positions."""
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise ScorecardError("file not found", path) from None
+        except UnicodeDecodeError:
+            raise ScorecardError("not UTF-8 text; save the file as UTF-8", path) from None
+        except OSError as exc:
+            raise ScorecardError(f"cannot read: {exc.strerror}", path) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return YamlDocument(path, None, {(): (1, 1)}, {})
+        positions: Positions = {}
+        keys: Positions = {}
+        data = _build(node, (), positions, keys, _Budget(path))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        problem = exc.problem or exc.context or "cannot parse"
+        if exc.context and problem.startswith("but "):  # "expected a single document ..., but found another"
+            problem = f"{exc.context}, {problem}"
+        raise ScorecardError(f"YAML syntax error: {problem}", path, line, col) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise ScorecardError(f"YAML files cannot contain the control character U+{char:04X}; remove it",
+                             path, line, col) from None
+    except yaml.YAMLError as exc:
+        raise ScorecardError(f"YAML error: {exc}", path) from None
+    except RecursionError:
+        raise ScorecardError("nested too deeply to read; flatten the file", path) from None
+    return YamlDocument(path, data, positions, keys)
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
