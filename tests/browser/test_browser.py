@@ -1,0 +1,204 @@
+"""The site in a real browser: Debian's chromium driven by Playwright, from file://.
+
+Every request is recorded and any that is not a file of the site fails the test; axe-core runs in each page
+type (0 violations); sorting, filtering and comparing are done with the keyboard; screenshots are saved
+under tests/screenshots/ for review. Never downloads a browser: /usr/bin/chromium or fail.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from ..conftest import STRESS
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+PAGE_TYPES = {"index": "index.html", "provider": "cloudonex/index.html", "stress": f"{STRESS}/index.html",
+              "compare": "compare/index.html?p=cloudonex&p=cloud9", "methodology": "methodology/index.html",
+              "changes": "changes/index.html"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (.ci/run does)"
+    assert AXE.exists(), "run npm ci (make test does)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A browser context that records every request and console error."""
+
+    def __init__(self, browser: Browser, site: Path, **options: object) -> None:
+        # bypass_csp only so the test can inject axe-core; the site's own CSP is checked in test_site.
+        self.context: BrowserContext = browser.new_context(bypass_csp=True, **options)
+        self.site = site.resolve()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page: Page = self.context.new_page()
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+
+    def go(self, rel: str) -> Page:
+        self.page.goto(f"{self.site.as_uri()}/{rel}")
+        return self.page
+
+    def check(self) -> None:
+        prefix = self.site.as_uri() + "/"
+        outside = [url for url in self.requests if not url.startswith(prefix)]
+        assert outside == [], f"requests that leave the site: {outside}"
+        assert self.errors == []
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture()
+def visit(browser: Browser, built_site: Path) -> Iterator[Visit]:
+    v = Visit(browser, built_site, viewport={"width": 1280, "height": 900})
+    yield v
+    v.close()
+    v.check()
+
+
+def axe_violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {preload: false, runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}});
+        return r.violations.map(v => v.id + ": " + v.help + " -> " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "));
+    }""")
+    return result
+
+
+def names(page: Page) -> list[str]:
+    return page.locator("[data-overview] tbody tr:not([hidden]) th a").all_inner_texts()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_axe_finds_no_violations(browser: Browser, built_site: Path, screenshots: Path, kind: str,
+                                 scheme: str) -> None:
+    v = Visit(browser, built_site, viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = v.go(PAGE_TYPES[kind])
+    if kind == "index":
+        page.locator("summary").click()  # the filters too
+    page.screenshot(path=str(screenshots / f"{kind}-{scheme}.png"), full_page=True)
+    violations = axe_violations(page)
+    v.close()
+    v.check()
+    assert violations == []
+
+
+def test_index_sorts_and_filters_with_the_keyboard(visit: Visit, screenshots: Path) -> None:
+    page = visit.go("index.html")
+    rows = page.locator("[data-overview] tbody tr")
+    scores = [int(s) for s in rows.evaluate_all("rows => rows.map(r => r.dataset.score)")]
+    assert scores == sorted(scores, reverse=True)  # best first, as built
+    expect(page.locator("th[data-sort='grade']")).to_have_attribute("aria-sort", "descending")
+
+    page.locator("th[data-sort='name'] button").focus()
+    page.keyboard.press("Enter")
+    by_name = names(page)
+    assert by_name == sorted(by_name, key=str.lower)
+    expect(page.locator("th[data-sort='name']")).to_have_attribute("aria-sort", "ascending")
+    page.keyboard.press("Enter")
+    assert names(page) == by_name[::-1]
+    expect(page.locator("th[data-sort='name']")).to_have_attribute("aria-sort", "descending")
+
+    page.locator("th[data-sort='score'] button").focus()
+    page.keyboard.press("Space")
+    shown = [int(s) for s in page.locator("[data-overview] tbody tr .score-num").all_inner_texts()]
+    assert shown == sorted(shown, reverse=True)
+
+    page.locator("summary").focus()
+    page.keyboard.press("Enter")
+    box = page.get_by_label("Does not sell your personal data")
+    box.focus()
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+    visible = page.locator("[data-overview] tbody tr:not([hidden])")
+    total = rows.count()
+    assert 0 < visible.count() < total
+    assert visible.evaluate_all("rows => rows.every(r => r.dataset.pDataSale === 'not_sold')")
+    expect(page.locator("[data-count]")).to_contain_text(f"{visible.count()} of {total} providers match")
+    page.screenshot(path=str(screenshots / "index-filtered.png"), full_page=True)
+    page.keyboard.press("Space")
+    assert visible.count() == total
+
+
+def test_open_a_provider_and_compare_two(visit: Visit, screenshots: Path) -> None:
+    page = visit.go("index.html")
+    first = names(page)[0]
+    page.get_by_role("link", name=first).click()
+    expect(page.locator("h1")).to_have_text(first)
+    expect(page.get_by_role("heading", name="In plain words")).to_be_visible()
+    page.get_by_role("link", name="Compare with another provider").click()
+    # The link names one provider; the page may then add a second one to the URL.
+    expect(page).to_have_url(re.compile(r"compare/index\.html\?p=[a-z0-9-]+"))
+    slug = parse_qs(urlsplit(page.url).query)["p"][0]
+    expect(page.locator("#pick-0")).to_have_value(slug)
+    visible = page.locator("[data-compare] thead th[data-slug]:visible")
+    expect(visible).to_have_count(2)
+    page.select_option("#pick-1", "cloudonex")
+    page.select_option("#pick-2", "cloud9")
+    expect(visible).to_have_count(3)
+    assert visible.evaluate_all("ths => ths.map(t => t.dataset.slug)") == [slug, "cloudonex", "cloud9"]
+    assert page.locator("[data-compare] tbody td:visible").count() == 3 * page.locator("[data-compare] tbody tr").count()
+    expect(page.locator("[data-compare] td[data-slug='cloudonex'] .deciding").first).to_be_visible()
+    page.select_option("#pick-2", "")
+    expect(visible).to_have_count(2)
+    page.screenshot(path=str(screenshots / "compare-two.png"), full_page=True)
+
+
+def test_without_javascript_the_index_is_sorted_and_compare_shows_everyone(browser: Browser, built_site: Path,
+                                                                            screenshots: Path) -> None:
+    v = Visit(browser, built_site, java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = v.go("index.html")
+    expect(page.locator("[data-controls]")).to_be_hidden()
+    scores = [int(s) for s in page.locator("[data-overview] tbody tr .score-num").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True)
+    page = v.go("compare/index.html")
+    total = page.locator("[data-compare] thead th[data-slug]").count()
+    expect(page.locator("[data-compare] thead th[data-slug]:visible")).to_have_count(total)
+    page.screenshot(path=str(screenshots / "compare-no-js.png"))
+    v.close()
+    v.check()
+
+
+@pytest.mark.parametrize("kind", ["index", "provider", "compare", "methodology"])
+def test_usable_at_360_px(browser: Browser, built_site: Path, screenshots: Path, kind: str) -> None:
+    v = Visit(browser, built_site, viewport={"width": 360, "height": 740}, device_scale_factor=1)
+    page = v.go(PAGE_TYPES[kind])
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page scrolls sideways ({width}px); only tables may"
+    page.screenshot(path=str(screenshots / f"{kind}-360.png"), full_page=True)
+    v.close()
+    v.check()
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(visit: Visit) -> None:
+    page = visit.go("cloudonex/index.html")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    expect(page.locator(".skip-link")).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_print_stylesheet_hides_navigation_and_controls(visit: Visit) -> None:
+    page = visit.go("index.html")
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header nav")).to_be_hidden()
+    expect(page.locator("[data-controls]")).to_be_hidden()
+    expect(page.locator("[data-overview]")).to_be_visible()

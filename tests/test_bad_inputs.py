@@ -1,0 +1,482 @@
+"""Every bad input, with the exact line the user sees.
+
+Each case builds real files in a temporary folder and runs the real command line (`scorecard.cli.main`,
+the console entry point). Every case must give exit status 2 (or the stated one), exactly one line on
+stderr, no traceback, and nothing written. `{tmp}` in an expected line is the temporary folder.
+Policy-file cases whose wording belongs to the text readers (scorecard/text) are checked by shape in
+POLICY_CASES: one line, exit 2, naming the file.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scorecard import cli
+
+from .helpers import make_provider
+
+RUBRIC = """\
+version: "1"
+not_stated: Silence earns nothing.
+grades:
+  - {letter: A, min_score: 50}
+  - {letter: F, min_score: 0}
+practices:
+  - key: data_sale
+    question: Does it sell your data?
+    category: Sharing
+    explanation: Sold data is gone for good.
+    values:
+      not_sold: {points: 10, label: Not sold, verdict: good, summary: Does not sell.}
+      sold: {points: 0, label: Sold, verdict: bad, summary: Sells.}
+      not_stated: {points: 2, label: Not stated, verdict: neutral, summary: Silent.}
+"""
+POLICY = "Example Corp privacy policy.\n\nWe do not sell your personal information to anyone.\n"
+PROVIDER_YAML = "name: Acme\npolicy_file: policy.txt\n"
+
+
+def rubric_case(text: str | bytes) -> Callable[[Path], list[str]]:
+    """`scorecard validate --rubric rubric.yaml` with a good provider."""
+    def setup(tmp: Path) -> list[str]:
+        path = tmp / "rubric.yaml"
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        make_provider(tmp / "providers", "acme", POLICY)
+        return ["validate", "--rubric", str(path), "--providers", str(tmp / "providers")]
+    return setup
+
+
+def rubric_edit(old: str, new: str) -> Callable[[Path], list[str]]:
+    assert RUBRIC.count(old) == 1, old
+    return rubric_case(RUBRIC.replace(old, new))
+
+
+def provider_case(files: dict[str, str | bytes], slug: str = "acme",
+                  command: str = "build") -> Callable[[Path], list[str]]:
+    """A providers folder with one provider made of `files`; `build` (no PDF) or `validate` on it."""
+    def setup(tmp: Path) -> list[str]:
+        folder = tmp / "providers" / slug
+        folder.mkdir(parents=True)
+        for name, content in files.items():
+            data = content if isinstance(content, bytes) else content.encode("utf-8")
+            (folder / name).write_bytes(data)
+        if command == "build":
+            return ["build", "--providers", str(tmp / "providers"), "--out", str(tmp / "site"), "--no-pdf"]
+        return [command, "--providers", str(tmp / "providers")]
+    return setup
+
+
+def facts_case(facts: str) -> Callable[[Path], list[str]]:
+    return provider_case({"provider.yaml": PROVIDER_YAML, "policy.txt": POLICY, "facts.yaml": facts})
+
+
+def providers_arg(path: str) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        (tmp / "a-file").write_text("x", encoding="utf-8")
+        (tmp / "empty").mkdir()
+        return ["build", "--providers", str(tmp / path), "--out", str(tmp / "site"), "--no-pdf"]
+    return setup
+
+
+def score_dirs(*names: str) -> Callable[[Path], list[str]]:
+    """`scorecard score DIR...` on provider folders made at `names` (relative to tmp)."""
+    def setup(tmp: Path) -> list[str]:
+        for name in names:
+            if not name.startswith("missing"):
+                folder = tmp / name
+                make_provider(folder.parent, folder.name, POLICY)
+        return ["score", *(str(tmp / name) for name in names)]
+    return setup
+
+
+def symlinked_policy(tmp: Path) -> list[str]:
+    secret = tmp / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    folder = make_provider(tmp / "providers", "acme", POLICY)
+    (folder / "policy.txt").unlink()
+    (folder / "policy.txt").symlink_to(secret)
+    return ["build", "--providers", str(tmp / "providers"), "--out", str(tmp / "site"), "--no-pdf"]
+
+
+def out_case(kind: str) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        make_provider(tmp / "providers", "acme", POLICY)
+        out = tmp / "out"
+        if kind == "symlink":
+            (tmp / "real").mkdir()
+            out.symlink_to(tmp / "real")
+        elif kind == "file":
+            out.write_text("mine", encoding="utf-8")
+        else:
+            out.mkdir()
+            (out / "thesis.tex").write_text("mine", encoding="utf-8")
+        return ["build", "--providers", str(tmp / "providers"), "--out", str(out), "--no-pdf"]
+    return setup
+
+
+def template_case(text: str) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        make_provider(tmp / "providers", "acme", POLICY)
+        (tmp / "templates").mkdir()
+        (tmp / "templates" / "methodology.html").write_text(text, encoding="utf-8")
+        return ["build", "--providers", str(tmp / "providers"), "--out", str(tmp / "site"), "--no-pdf",
+                "--templates", str(tmp / "templates")]
+    return setup
+
+
+def big_policy(tmp: Path) -> list[str]:
+    path = tmp / "policy.txt"
+    with path.open("wb") as handle:  # 50 MB of plausible text, written sparsely fast
+        handle.write(POLICY.encode("utf-8") * (50_000_000 // len(POLICY) + 1))
+    return ["extract", str(path)]
+
+
+def extract_case(name: str, content: str | bytes | None, *options: str) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        path = tmp / name
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        elif content is None and name.endswith("/"):
+            path.mkdir()
+        return ["extract", *options, str(path).rstrip("/")]
+    return setup
+
+
+@dataclass(frozen=True)
+class Case:
+    setup: Callable[[Path], list[str]]
+    line: str
+    code: int = 2
+    env: tuple[tuple[str, str], ...] = ()
+
+
+R = "{tmp}/rubric.yaml"
+P = "{tmp}/providers/acme"
+
+CASES: dict[str, Case] = {
+    # --- the rubric ------------------------------------------------------------------------------
+    "rubric: YAML syntax error": Case(
+        rubric_edit("  - {letter: A, min_score: 50}", "  - {letter: A, min_score: 50"),
+        f"error: {R}:5:5: YAML syntax error: expected ',' or '}}', but got '{{'"),
+    "rubric: tab indentation": Case(
+        rubric_edit("    question: Does", "\tquestion: Does"),
+        f"error: {R}:8:1: YAML syntax error: found character '\\t' that cannot start any token"),
+    "rubric: duplicate key": Case(
+        rubric_edit("    category: Sharing\n", "    category: Sharing\n    category: Tracking\n"),
+        f"error: {R}:10:5: duplicate key 'category'"),
+    "rubric: two documents": Case(
+        rubric_case(RUBRIC + "---\nversion: 2\n"),
+        f"error: {R}:15:1: YAML syntax error: expected a single document in the stream, but found another"
+        " document"),
+    "rubric: empty file": Case(
+        rubric_case(""), f"error: {R}:1:1: a rubric must be a mapping with version, grades and practices"),
+    "rubric: a list, not a mapping": Case(
+        rubric_case("- data_sale\n"),
+        f"error: {R}:1:1: a rubric must be a mapping with version, grades and practices"),
+    "rubric: no practices": Case(
+        rubric_case(RUBRIC.split("practices:")[0] + "practices: []\n"),
+        f"error: {R}:6:12: 'practices' must be a non-empty list"),
+    "rubric: value without points": Case(
+        rubric_edit("{points: 0, label: Sold,", "{label: Sold,"),
+        f"error: {R}:13:7: value 'sold' of practice 'data_sale' has no points"),
+    "rubric: points of the wrong type": Case(
+        rubric_edit("{points: 0, label: Sold,", "{points: lots, label: Sold,"),
+        f"error: {R}:13:22: practices.0.values.sold.points: Input should be a valid integer, unable to parse"
+        " string as an integer"),
+    "rubric: negative points": Case(
+        rubric_edit("{points: 0, label: Sold,", "{points: -3, label: Sold,"),
+        f"error: {R}:13:22: practices.0.values.sold.points: Input should be greater than or equal to 0"),
+    "rubric: unknown verdict": Case(
+        rubric_edit("verdict: bad", "verdict: awful"),
+        f"error: {R}:13:47: practices.0.values.sold.verdict: Input should be 'good', 'bad' or 'neutral'"),
+    "rubric: misspelt field": Case(
+        rubric_edit("    question:", "    questoin:"),
+        f"error: {R}:8:5: unknown field 'questoin' (did you mean 'question'?)"),
+    "rubric: missing field": Case(
+        rubric_edit("    category: Sharing\n", ""),
+        f"error: {R}:7:5: missing field 'category'"),
+    "rubric: practice key with spaces": Case(
+        rubric_edit("key: data_sale", "key: Data Sale"),
+        f"error: {R}:7:10: practices.0.key: String should match pattern '^[a-z][a-z0-9_]*$'"),
+    "rubric: practice declared twice": Case(
+        rubric_case(RUBRIC + RUBRIC.split("practices:\n")[1]),
+        f"error: {R}:15:5: practice 'data_sale' is declared twice"),
+    "rubric: no not_stated value": Case(
+        rubric_edit("      not_stated: {points: 2, label: Not stated, verdict: neutral, summary: Silent.}\n", ""),
+        f"error: {R}:11:5: practice 'data_sale' has no 'not_stated' value"),
+    "rubric: thresholds out of order": Case(
+        rubric_edit("  - {letter: F, min_score: 0}", "  - {letter: B, min_score: 60}\n  - {letter: F, min_score: 0}"),
+        f"error: {R}:5:28: grade thresholds out of order: B (60) must be below the grade before it (50)"),
+    "rubric: last grade above 0": Case(
+        rubric_edit("{letter: F, min_score: 0}", "{letter: F, min_score: 10}"),
+        f"error: {R}:5:28: the last grade must start at 0 so that every score has a grade"),
+    "rubric: grade letter G": Case(
+        rubric_edit("{letter: F,", "{letter: G,"),
+        f"error: {R}:5:14: grades.1.letter: String should match pattern '^[A-F][+-]?$'"),
+    "rubric: python tag (never executed)": Case(
+        rubric_edit('version: "1"', "version: !!python/object/apply:os.system [touch pwned]"),
+        f"error: {R}:1:10: unsupported YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'; write plain"
+        " values"),
+    "rubric: python tag on a plain value (never executed)": Case(
+        rubric_edit('version: "1"', "version: !!python/name:os.system x"),
+        f"error: {R}:1:10: bad value: could not determine a constructor for the tag"
+        " 'tag:yaml.org,2002:python/name:os.system'"),
+    "rubric: not UTF-8": Case(
+        rubric_case(RUBRIC.replace("Silence", "Silence\xe9").encode("latin-1")),
+        f"error: {R}: not UTF-8 text; save the file as UTF-8"),
+    "rubric: control character": Case(
+        rubric_edit("Silence earns", "Silence\x00earns"),
+        f"error: {R}:2:20: YAML files cannot contain the control character U+0000; remove it"),
+    "rubric: alias bomb": Case(
+        rubric_case("a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                    "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"),
+        f"error: {R}:1:32: more than 200000 values once aliases are expanded; write the values out instead"
+        " of repeating aliases"),
+    "rubric: nested too deep": Case(
+        rubric_case("a: " + "[" * 100 + "]" * 100 + "\n"),
+        f"error: {R}:1:68: nested more than 64 levels deep; flatten the file"),
+    "rubric: file missing": Case(
+        lambda tmp: ["validate", "--rubric", str(tmp / "nope.yaml")], "error: {tmp}/nope.yaml: file not found"),
+    # --- provider folders ------------------------------------------------------------------------
+    "providers folder missing": Case(
+        providers_arg("nowhere"), "error: {tmp}/nowhere: providers folder not found"),
+    "providers folder empty": Case(
+        providers_arg("empty"), "error: {tmp}/empty: no provider folders found; add one folder per provider"),
+    "providers path is a file": Case(
+        providers_arg("a-file"),
+        "error: {tmp}/a-file: not a folder; give the folder that holds one folder per provider"),
+    "provider without provider.yaml": Case(
+        provider_case({"policy.txt": POLICY}),
+        f"error: {P}: no provider.yaml in provider folder; add one with name and policy_file"),
+    "provider with no policy": Case(
+        provider_case({"provider.yaml": PROVIDER_YAML}),
+        f"error: {P}/provider.yaml:2:14: policy file 'policy.txt' not found beside provider.yaml"),
+    "provider: policy_file escapes with ..": Case(
+        provider_case({"provider.yaml": "name: Acme\npolicy_file: ../../etc/passwd\n"}),
+        f"error: {P}/provider.yaml:2:14: policy_file must be a file name beside provider.yaml"),
+    "provider: policy is a symlink out of the folder": Case(
+        symlinked_policy,
+        f"error: {P}/provider.yaml:2:14: policy file 'policy.txt' is a link to a file outside the provider"
+        " folder; copy the policy into the folder"),
+    "provider: missing name": Case(
+        provider_case({"provider.yaml": "policy_file: policy.txt\n", "policy.txt": POLICY}),
+        f"error: {P}/provider.yaml:1:1: missing field 'name'"),
+    "provider: unknown field": Case(
+        provider_case({"provider.yaml": PROVIDER_YAML + "homepage: https://acme.example\n", "policy.txt": POLICY}),
+        f"error: {P}/provider.yaml:3:1: unknown field 'homepage'"),
+    "provider: impossible date": Case(
+        provider_case({"provider.yaml": PROVIDER_YAML + "policy_date: 2024-13-45\n", "policy.txt": POLICY}),
+        f"error: {P}/provider.yaml:3:14: bad value: month must be in 1..12"),
+    "provider: date of the wrong type": Case(
+        provider_case({"provider.yaml": PROVIDER_YAML + "policy_date: [2024]\n", "policy.txt": POLICY}),
+        f"error: {P}/provider.yaml:3:14: policy_date: Input should be a valid date"),
+    "provider.yaml is a list": Case(
+        provider_case({"provider.yaml": "- Acme\n", "policy.txt": POLICY}),
+        f"error: {P}/provider.yaml:1:1: provider.yaml must be a mapping with name and policy_file"),
+    "slug with capitals": Case(
+        provider_case({"provider.yaml": PROVIDER_YAML, "policy.txt": POLICY}, slug="Acme"),
+        "error: {tmp}/providers/Acme: bad provider slug 'Acme': use lowercase letters, digits and hyphens,"
+        " at most 64 (rename it to 'acme')"),
+    "slug with a dot and underscore": Case(
+        provider_case({"provider.yaml": PROVIDER_YAML, "policy.txt": POLICY}, slug="acme_co.uk"),
+        "error: {tmp}/providers/acme_co.uk: bad provider slug 'acme_co.uk': use lowercase letters, digits"
+        " and hyphens, at most 64 (rename it to 'acme-co-uk')"),
+    "slug of 65 characters": Case(
+        provider_case({"provider.yaml": PROVIDER_YAML, "policy.txt": POLICY}, slug="a" * 65),
+        f"error: {{tmp}}/providers/{'a' * 65}: bad provider slug '{'a' * 65}': use lowercase letters, digits"
+        f" and hyphens, at most 64 (rename it to '{'a' * 64}')"),
+    "score: same slug from two folders": Case(
+        score_dirs("one/acme", "two/acme"),
+        "error: {tmp}/two/acme: two provider folders have the slug 'acme': {tmp}/one/acme and {tmp}/two/acme;"
+        " rename one"),
+    "score: slugs differing in case": Case(
+        score_dirs("one/acme", "two/ACME"),
+        "error: {tmp}/two/ACME: two provider folders have the slug 'acme': {tmp}/one/acme and {tmp}/two/ACME;"
+        " rename one"),
+    "score: provider folder missing": Case(
+        score_dirs("missing/acme"), "error: {tmp}/missing/acme: provider folder not found"),
+    # --- reviewed facts --------------------------------------------------------------------------
+    "facts: unknown practice": Case(
+        facts_case("facts:\n  data_sold:\n    value: sold\n    source: reviewed\n"),
+        f"error: {P}/facts.yaml:2:3: unknown practice 'data_sold'"),
+    "facts: unknown value": Case(
+        facts_case("facts:\n  data_sale:\n    value: rented\n    source: reviewed\n"),
+        f"error: {P}/facts.yaml:3:12: unknown value 'rented' for practice 'data_sale' (one of: not_sold, sold,"
+        " not_stated)"),
+    "facts: duplicate practice": Case(
+        facts_case("facts:\n  data_sale: {value: sold}\n  data_sale: {value: not_sold}\n"),
+        f"error: {P}/facts.yaml:3:3: duplicate key 'data_sale'"),
+    "facts: a list, not a mapping": Case(
+        facts_case("facts:\n  - data_sale\n"),
+        f"error: {P}/facts.yaml:2:3: 'facts' must be a mapping of practice to fact"),
+    "facts: unknown source": Case(
+        facts_case("facts:\n  data_sale:\n    value: sold\n    source: guessed\n"),
+        f"error: {P}/facts.yaml:4:13: facts.data_sale.source: Input should be 'extracted' or 'reviewed'"),
+    "facts: confidence of the wrong type": Case(
+        facts_case("facts:\n  data_sale:\n    value: sold\n    confidence: high\n"),
+        f"error: {P}/facts.yaml:4:17: facts.data_sale.confidence: Input should be a valid number, unable to"
+        " parse string as a number"),
+    "facts: reviewed quote not in the policy": Case(
+        facts_case("facts:\n  data_sale:\n    value: not_sold\n    source: reviewed\n    evidence:\n"
+                   "      - quote: We never sell your data.\n        start: 0\n        end: 24\n"),
+        f"error: {P}/facts.yaml:6:16: reviewed quote for 'data_sale' is in no version of the policy: fix the"
+        " quote or run 'scorecard review acme' again"),
+    # --- policy files (the parts scorecard checks before reading) ---------------------------------
+    "policy: 50 MB file": Case(
+        big_policy, "error: {tmp}/policy.txt: policy file is 50.0 MB, over the 20 MB limit; if it really is the"
+        " policy, raise the limit with --max-policy-mb 51"),
+    "policy: over a lowered limit": Case(
+        extract_case("policy.txt", POLICY * 1000, "--max-policy-mb", "0.01"),
+        "error: {tmp}/policy.txt: policy file is 0.1 MB, over the 0.01 MB limit; if it really is the policy,"
+        " raise the limit with --max-policy-mb 1"),
+    "policy: limit from the environment is not a number": Case(
+        extract_case("policy.txt", POLICY),
+        "error: SCORECARD_MAX_POLICY_MB='lots' is not a number of megabytes", env=(("SCORECARD_MAX_POLICY_MB", "lots"),)),
+    "policy: file missing": Case(
+        extract_case("nope.txt", None), "error: {tmp}/nope.txt: policy file not found"),
+    "policy: a folder": Case(
+        extract_case("folder.txt/", None), "error: {tmp}/folder.txt: policy is not a regular file"),
+    # --- the output folder -----------------------------------------------------------------------
+    "out: a symbolic link": Case(
+        out_case("symlink"), "error: {tmp}/out: output folder is a symbolic link; give a real folder"),
+    "out: a file": Case(out_case("file"), "error: {tmp}/out: output path exists and is not a folder"),
+    "out: someone else's folder": Case(
+        out_case("foreign"), "error: {tmp}/out: output folder is not empty and was not made by scorecard (no"
+        " .scorecard-site); choose another --out"),
+    # --- templates -------------------------------------------------------------------------------
+    "template: syntax error": Case(
+        template_case("{% extends 'base.html' %}\n{% block main %}{% if %}{% endblock %}\n"),
+        "error: {tmp}/templates/methodology.html:2: template error: Expected an expression, got 'end of"
+        " statement block'; fix the template"),
+    "template: undefined attribute": Case(
+        template_case("{% extends 'base.html' %}\n{% block main %}\n{{ rubric.colour }}\n{% endblock %}\n"),
+        "error: {tmp}/templates/methodology.html:3: template error: 'scorecard.model.Rubric object' has no"
+        " attribute 'colour'; fix the template"),
+}
+
+# Policies the text readers must refuse (their wording is theirs): one line, exit 2, naming the file.
+POLICY_CASES: dict[str, tuple[str, bytes]] = {
+    "empty": ("policy.txt", b""),
+    "white space only": ("policy.txt", b" \n\t\r\n   \n"),
+    "binary": ("policy.txt", bytes(range(256)) * 64),
+    "PNG named .txt": ("policy.txt", b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(200)),
+    "not decodable": ("policy.txt", b"\xff\xfe\xfa" + bytes(range(128, 256)) * 40),
+    "HTML with no text": ("policy.html", b"<html><head><script>var a=1;</script><style>p{}</style></head>"
+                                         b"<body><div></div></body></html>"),
+    "Markdown with only markup": ("policy.md", b"# \n\n---\n\n<!-- nothing -->\n"),
+    "truncated PDF": ("policy.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<<"),
+    "not a PDF at all": ("policy.pdf", b"this is not a PDF\n"),
+}
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """The console entry point, in process: exit status, stdout, stderr."""
+    previous = signal.getsignal(signal.SIGTERM)
+    argv = sys.argv
+    sys.argv = ["scorecard", *args]
+    cli.state["debug"] = False
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.argv = argv
+        signal.signal(signal.SIGTERM, previous)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.is_symlink()}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_input_gives_its_exact_line(name, tmp_path, capsys, monkeypatch):
+    case = CASES[name]
+    for key, value in case.env:
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    args = case.setup(tmp_path)
+    before = snapshot(tmp_path)
+    code, out, err = run_cli(args, capsys)
+    assert err == case.line.replace("{tmp}", str(tmp_path)) + "\n"
+    assert code == case.code
+    assert "Traceback" not in out + err
+    assert snapshot(tmp_path) == before, "a failed command must write nothing"
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("name", list(POLICY_CASES))
+def test_unreadable_policy_is_one_line_naming_the_file(name, tmp_path, capsys):
+    file_name, content = POLICY_CASES[name]
+    path = tmp_path / file_name
+    path.write_bytes(content)
+    code, out, err = run_cli(["extract", str(path)], capsys)
+    assert code == 2, err
+    assert err.startswith(f"error: {path}: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err and out == ""
+
+
+def test_encrypted_pdf_is_one_line_naming_the_file(tmp_path, capsys):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    path = tmp_path / "policy.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    code, _out, err = run_cli(["extract", str(path)], capsys)
+    assert code == 2 and err.startswith(f"error: {path}: ") and err.count("\n") == 1, err
+
+
+def test_raising_the_limit_reads_the_file(tmp_path, capsys):
+    path = tmp_path / "policy.txt"
+    path.write_text(POLICY * 1000, encoding="utf-8")
+    code, out, err = run_cli(["extract", "--max-policy-mb", "1", str(path)], capsys)
+    assert code == 0, err
+    assert '"facts"' in out
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    import subprocess
+
+    path = tmp_path / "rubric.yaml"
+    path.write_text("version: [\n", encoding="utf-8")
+    plain = subprocess.run([sys.executable, "-m", "scorecard", "validate", "--rubric", str(path)],
+                           capture_output=True, text=True)
+    debug = subprocess.run([sys.executable, "-m", "scorecard", "--debug", "validate", "--rubric", str(path)],
+                           capture_output=True, text=True)
+    assert plain.returncode == 2 and plain.stderr.count("\n") == 1 and "Traceback" not in plain.stderr
+    assert "Traceback" in debug.stderr and "ScorecardError" in debug.stderr
+
+
+def test_every_case_is_a_different_input():
+    """The count in the report is honest: no case is listed twice under two names."""
+    assert len(CASES) + len(POLICY_CASES) + 1 >= 60
+    assert len({case.line for case in CASES.values()}) >= len(CASES) - 2  # a few share wording by design
+
+
+if __name__ == "__main__":  # print what each case gives today, to review new cases
+    import tempfile
+    for name, case in CASES.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ.update(dict(case.env))
+            args = case.setup(Path(tmp))
+            import subprocess
+            r = subprocess.run([sys.executable, "-m", "scorecard", *args], capture_output=True, text=True, cwd=tmp)
+            for key, _ in case.env:
+                os.environ.pop(key)
+            print(f"{name}: [{r.returncode}] {r.stderr.replace(tmp, '{tmp}')!r}")
+    _ = yaml

@@ -1,0 +1,141 @@
+"""The extraction engine: evidence offsets, conflicts, confidence, and detectors.yaml loading."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scorecard.errors import ScorecardError
+from scorecard.extract import Hit, extract, extract_file, load_detectors, register
+from scorecard.model import NOT_STATED
+from scorecard.rubric import load_rubric
+from scorecard.text import parse_text
+
+from .helpers import PROVIDERS, ROOT, SLUGS, rubric_data, write_rubric
+
+RUBRIC = load_rubric()
+DETECTORS = ROOT / "rubric" / "detectors.yaml"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_value_cites_whole_sentences_with_exact_offsets(slug):
+    document, facts = extract_file(next((PROVIDERS / slug).glob("policy.*")), RUBRIC)
+    assert list(facts) == RUBRIC.keys
+    spans = {(s.start, s.end, s.section) for s in document.sentences}
+    for fact in facts.values():
+        assert 0 <= fact.confidence <= 1
+        if fact.value == NOT_STATED:
+            assert fact.evidence == []
+            continue
+        assert fact.evidence, fact.practice
+        for ev in fact.evidence:
+            assert document.text[ev.start:ev.end] == ev.quote
+            assert (ev.start, ev.end, ev.section) in spans  # a whole sentence, with its heading
+
+
+def _facts(text: str):
+    return extract(parse_text(text), RUBRIC)
+
+
+def test_conflict_worse_value_wins_both_sentences_cited_and_review_asked():
+    fact = _facts("We do not sell your personal information.\n"
+                  "We may rent your email address to selected partners.")["data_sale"]
+    assert fact.value == "sold" and fact.needs_review and fact.confidence <= 0.55
+    assert [e.quote for e in fact.evidence] == ["We may rent your email address to selected partners.",
+                                                "We do not sell your personal information."]
+    assert "disagree" in fact.note
+
+
+def test_strong_cue_beats_weak_one_of_higher_priority():
+    fact = _facts("We will notify you of material changes to this policy.\n"
+                  "Changes will be posted on this page with a new effective date.")["policy_changes"]
+    assert fact.value == "posted_only"
+
+
+def test_two_readings_of_one_sentence_are_not_a_conflict():
+    fact = _facts("If we change this policy, we will notify you by email or by posting a notice on this page.")
+    assert fact["policy_changes"].value == "direct_notice" and not fact["policy_changes"].needs_review
+
+
+def test_qualified_statement_needs_review():
+    fact = _facts("We do not sell your personal information except as described in this policy.")["data_sale"]
+    assert fact.value == "not_sold" and fact.needs_review and fact.confidence < 0.8
+
+
+def test_context_sentence_is_cited():
+    fact = _facts("Should a data breach occur, we will take the following action:\n"
+                  "We will notify the users via email immediately")["breach_notification"]
+    assert fact.value == "committed" and len(fact.evidence) == 2
+
+
+def test_practice_without_detector_is_not_stated_and_flagged(tmp_path):
+    data = rubric_data()
+    data["practices"].append({**data["practices"][-1], "key": "children"})
+    rubric = load_rubric(write_rubric(tmp_path, data, with_detectors=False))
+    fact = extract(parse_text("We do not sell your personal information."), rubric)
+    assert fact["children"].value == NOT_STATED and fact["data_sale"].value == "not_sold"
+
+
+def _detectors_file(tmp_path: Path, practices: dict, **top) -> Path:
+    base = yaml.safe_load(DETECTORS.read_text(encoding="utf-8"))
+    base.update(top)
+    base["practices"] = practices
+    path = tmp_path / "detectors.yaml"
+    path.write_text(yaml.safe_dump(base, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_new_practice_is_detected_from_yaml_alone(tmp_path):
+    data = rubric_data()
+    data["practices"].append({**data["practices"][-1], "key": "children", "values": {
+        "excluded": {"points": 5, "label": "No", "verdict": "good", "summary": "s"},
+        "not_stated": {"points": 0, "label": "?", "verdict": "neutral", "summary": "s"}}})
+    rubric = load_rubric(write_rubric(tmp_path, data, with_detectors=False))
+    path = _detectors_file(tmp_path, {"children": {
+        "keywords": ["child"], "priority": ["excluded"],
+        "values": {"excluded": [{"cue": r"\bnot (?:directed|intended) (?:to|for) children"}]}}})
+    detectors = load_detectors(path, rubric)
+    facts = extract(parse_text("Our service is not intended for children under 13."), rubric, detectors)
+    assert facts["children"].value == "excluded" and facts["data_sale"].value == NOT_STATED
+
+
+@pytest.mark.parametrize(("practices", "message"), [
+    ({"nonsense": {"trigger": "x", "priority": []}}, "unknown practice 'nonsense'"),
+    ({"dnt": {"trigger": "x", "priority": [], "values": {"maybe": [{"cue": "x"}]}}}, "unknown value 'maybe'"),
+    ({"dnt": {"trigger": "(", "priority": []}}, "bad pattern"),
+    ({"dnt": {"keywords": ["DNT"], "priority": []}}, "must be non-empty and lower-case"),
+    ({"dnt": {"priority": []}}, "needs keywords or a trigger"),
+    ({"dnt": {"trigger": "{{nope}}", "priority": []}}, "unknown term '{{nope}}'"),
+    ({"dnt": {"trigger": "x", "priority": [], "python": "missing"}}, "no Python detector named 'missing'"),
+    ({"dnt": {"trigger": "x", "priority": [], "values": {"honored": [{"cue": "x", "negation": "odd"}]}}},
+     "negation must be drop, ignore or a value"),
+    ({"dnt": {"trigger": "x", "priority": [], "colour": "red"}}, "unknown field 'colour'"),
+])
+def test_detector_file_errors_name_file_line_col(tmp_path, practices, message):
+    path = _detectors_file(tmp_path, practices)
+    with pytest.raises(ScorecardError) as caught:
+        load_detectors(path, RUBRIC)
+    text = str(caught.value)
+    assert message in text and text.startswith(f"{path}:") and text.split(":")[1].isdigit()
+
+
+def test_lenient_fallback_leaves_out_unknown_practices(tmp_path):
+    path = _detectors_file(tmp_path, {"nonsense": {"trigger": "x", "priority": []}})
+    assert load_detectors(path, RUBRIC, strict=False).practices == {}
+
+
+def test_python_detector_adds_hits(tmp_path):
+    @register("test_every_sentence_is_honored")
+    def every(document, candidates, practice):
+        return [Hit("honored", i, 0.9, "python") for i in candidates]
+
+    path = _detectors_file(tmp_path, {"dnt": {"keywords": ["signal"], "priority": ["honored"],
+                                              "python": "test_every_sentence_is_honored"}})
+    facts = extract(parse_text("Some signal here. Nothing there."), RUBRIC, load_detectors(path, RUBRIC))
+    assert facts["dnt"].value == "honored" and [e.quote for e in facts["dnt"].evidence] == ["Some signal here."]
+
+
+def test_default_detectors_load_strictly_against_default_rubric():
+    detectors = load_detectors(DETECTORS, RUBRIC, strict=True)
+    assert set(detectors.practices) == set(RUBRIC.keys)

@@ -1,0 +1,110 @@
+"""PDFs: one page per provider even for the longest, A4 or Letter, fonts embedded, text selectable,
+legible in grayscale (rendered with pdftoppm), and scorecards.pdf with every provider."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from scorecard.build import BuildOptions, build
+
+from .conftest import STRESS
+from .helpers import SLUGS, copy_providers
+
+A4 = (595.3, 841.9)
+LETTER = (612.0, 792.0)
+
+
+def size(page) -> tuple[float, float]:
+    return round(float(page.mediabox.width), 1), round(float(page.mediabox.height), 1)
+
+
+def embedded_fonts(reader: PdfReader) -> list[tuple[str, bool]]:
+    """(font name, has an embedded font file) for every font the pages use."""
+    found = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            found.append((str(font["/BaseFont"]), any(k in descriptor for k in ("/FontFile", "/FontFile2",
+                                                                                "/FontFile3"))))
+    return found
+
+
+@pytest.mark.parametrize("slug", SLUGS + [STRESS])
+def test_one_a4_page_per_provider_with_selectable_text_and_embedded_fonts(built_site: Path, slug: str) -> None:
+    reader = PdfReader(built_site / slug / "scorecard.pdf")
+    assert len(reader.pages) == 1
+    assert size(reader.pages[0]) == A4
+    card = json.loads((built_site / slug / "scorecard.json").read_text())
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert f"Privacy grade {card['grade']} · score {card['score']} out of 100" in text
+    assert "Does it sell your personal data?" in text
+    fonts = embedded_fonts(reader)
+    assert fonts and all(embedded for _name, embedded in fonts), fonts
+
+
+def test_the_longest_provider_still_fits_and_keeps_its_quotes(built_site: Path) -> None:
+    text = " ".join(PdfReader(built_site / STRESS / "scorecard.pdf").pages[0].extract_text().split())
+    assert "Reviewed by a person" in text and "considerable length" in text
+    assert "Sells, rents or trades your personal data." in text
+
+
+def test_comparison_pdf_has_every_provider(built_site: Path) -> None:
+    reader = PdfReader(built_site / "scorecards.pdf")
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    for slug in SLUGS:
+        name = json.loads((built_site / slug / "scorecard.json").read_text())["name"]
+        assert name in text
+    assert "every provider compared" in text
+    assert size(reader.pages[0]) == A4[::-1]  # landscape
+    assert all(embedded for _name, embedded in embedded_fonts(reader))
+
+
+def test_letter_page_size(tmp_path: Path) -> None:
+    providers = copy_providers(tmp_path / "providers", ["cloudpockets"])
+    out = tmp_path / "site"
+    build(BuildOptions(providers=providers, out=out, page_size="Letter", jobs=1))
+    assert size(PdfReader(out / "cloudpockets" / "scorecard.pdf").pages[0]) == LETTER
+    assert size(PdfReader(out / "scorecards.pdf").pages[0]) == LETTER[::-1]
+
+
+def test_pdf_renders_in_grayscale_with_dark_text_on_light_paper(built_site: Path, screenshots: Path) -> None:
+    for slug, name in ((STRESS, "pdf-stress"), ("cloudonex", "pdf-cloudonex"), (None, "pdf-all")):
+        pdf = built_site / slug / "scorecard.pdf" if slug else built_site / "scorecards.pdf"
+        subprocess.run(["pdftoppm", "-png", "-gray", "-r", "60", "-singlefile", "-f", "1", "-l", "1", str(pdf),
+                        str(screenshots / name)], check=True)
+        png = screenshots / f"{name}.png"
+        assert png.stat().st_size > 5_000
+    pgm = subprocess.run(["pdftoppm", "-gray", "-r", "30", "-singlefile", str(built_site / STRESS / "scorecard.pdf")],
+                         check=True, capture_output=True).stdout
+    pixels = pgm.split(b"\n", 3)[3]  # P5 header: magic, size, maxval
+    dark = sum(1 for b in pixels if b < 100) / len(pixels)
+    assert 0.01 < dark < 0.35  # ink on the page, but mostly paper
+
+
+def test_restyling_the_site_keeps_the_pdfs_and_a_pdf_style_change_redoes_them(tmp_path: Path) -> None:
+    providers = copy_providers(tmp_path / "providers", ["cloudpockets"])
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    out = tmp_path / "site"
+
+    def run() -> tuple[int, int]:
+        build(BuildOptions(providers=providers, out=out, templates=mine, jobs=1))
+        return (out / "cloudpockets" / "scorecard.pdf").stat().st_ino, (out / "cloudpockets" / "index.html").stat().st_ino
+
+    pdf, page = run()
+    (mine / "site.css").write_text("body { color: #222; }\n", encoding="utf-8")
+    pdf2, page2 = run()
+    assert pdf2 == pdf and page2 != page
+    (mine / "pdf.css").write_text("@page { size: __PAGE_SIZE__; } body { font-family: 'DejaVu Serif'; }\n",
+                                  encoding="utf-8")
+    pdf3, _ = run()
+    assert pdf3 != pdf
+    assert any("Serif" in name for name, _ in embedded_fonts(PdfReader(out / "cloudpockets" / "scorecard.pdf")))

@@ -1,0 +1,234 @@
+"""The static site: valid HTML5, relative links only, nothing from other hosts, every page type has what
+a reader needs (grade letter, icon and word, evidence, sources), overrides and config rebrand it."""
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from tinyhtml5.parser import HTMLParser as HTML5Parser
+
+from scorecard.build import BuildOptions, build
+from scorecard.errors import ScorecardError
+from scorecard.render.config import load_config
+
+from .conftest import STRESS, STRESS_NAME
+from .helpers import SLUGS, copy_providers, rubric_data
+
+PAGES = ["index.html", "compare/index.html", "methodology/index.html", "cloudonex/index.html",
+         f"{STRESS}/index.html"]
+
+
+class Page(HTMLParser):
+    """Tags, attributes and text of one page, for structural checks."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+    @property
+    def plain(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def read(site: Path, rel: str) -> str:
+    return (site / rel).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_every_page_is_valid_html5_with_lang_skip_link_and_unique_ids(built_site: Path, rel: str) -> None:
+    html = read(built_site, rel)
+    parser = HTML5Parser()
+    parser.parse(html)
+    assert parser.errors == [], parser.errors[:5]
+    assert html.startswith("<!DOCTYPE html>")
+    page = Page(html)
+    assert page.all("html")[0]["lang"] == "en"
+    assert page.all("a")[0] == {"class": "skip-link", "href": "#main"}
+    assert any(a.get("id") == "main" for a in page.all("main"))
+    ids = [attrs["id"] for _, attrs in page.tags if attrs.get("id")]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    for label in page.all("label"):
+        if label.get("for"):
+            assert label["for"] in ids
+    for _name, attrs in page.tags:
+        for ref in ("aria-labelledby",):
+            if attrs.get(ref):
+                assert attrs[ref] in ids
+
+
+@pytest.mark.parametrize("rel", PAGES + ["changes/index.html"])
+def test_links_are_relative_and_nothing_loads_from_another_host(built_site: Path, rel: str) -> None:
+    page = Page(read(built_site, rel))
+    for tag, attr in (("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src")):
+        for attrs in page.all(tag):
+            url = attrs.get(attr) or ""
+            assert not re.match(r"^([a-z]+:|//|/)", url), f"{tag} {url} is not relative"
+    for attrs in page.all("a"):
+        href = attrs.get("href") or ""
+        if href.startswith(("http://", "https://")):
+            assert "noreferrer" in (attrs.get("rel") or ""), href  # only the policy source, never loaded
+        else:
+            assert not href.startswith(("/", "//", "javascript:")), href
+            target = (built_site / rel).parent / href.split("#")[0].split("?")[0]
+            assert target.exists(), f"{rel}: broken link {href}"
+    assert "<style" not in read(built_site, rel) and " style=" not in read(built_site, rel)  # the CSP forbids them
+
+
+def test_index_lists_best_first_with_grade_letter_score_and_a_word_per_practice(built_site: Path) -> None:
+    html = read(built_site, "index.html")
+    rows = re.findall(r'<tr data-name="[^"]*" data-score="(\d+)"', html)
+    scores = [int(s) for s in rows]
+    assert len(scores) == len(SLUGS) + 1 and scores == sorted(scores, reverse=True)
+    rubric = rubric_data()
+    body = html.split("<tbody>")[1]
+    for row in body.split("</tr>")[:-1]:
+        assert re.search(r'class="grade grade-[A-F]"><span class="visually-hidden">Grade </span>[A-F][+-]?</span>',
+                         row)
+        words = re.findall(r'<span class="word">(good|bad|neutral|not stated)</span>', row)
+        assert len(words) == len(rubric["practices"])
+    assert html.count('scope="col"') == 3 + len(rubric["practices"])
+    assert '<th scope="row"' in html and "<caption" in html
+
+
+def test_stress_provider_name_and_urls_are_escaped(built_site: Path) -> None:
+    page = read(built_site, f"{STRESS}/index.html")
+    assert "<b>Cloud</b>" not in page and "&lt;b&gt;Cloud&lt;/b&gt;" in page
+    assert 'href="javascript:' not in page  # a policy_url that is not http(s) is shown, never linked
+    assert "<b>Cloud</b>" not in read(built_site, "index.html")
+
+
+def test_provider_page_has_summary_evidence_source_and_downloads(built_site: Path) -> None:
+    page = Page(read(built_site, f"{STRESS}/index.html"))
+    text = page.plain
+    assert STRESS_NAME in text and "Policy effective 2025-02-01" in text
+    assert "In plain words" in text and "Sells, rents or trades your personal data." in text
+    assert "Reviewed by a person on 2025-03-01" in text
+    assert "Section: Section about data_sale" in text
+    assert "considerable length" in text  # the quotes themselves
+    hrefs = [a["href"] for a in page.all("a")]
+    for href in ("scorecard.pdf", "scorecard.json", "badge.svg", f"../compare/index.html?p={STRESS}"):
+        assert href in hrefs
+    auto = Page(read(built_site, "cloudonex/index.html")).plain
+    assert "Found automatically" in auto and "Policy archived" in auto
+
+
+def test_methodology_has_every_practice_value_points_and_threshold(built_site: Path) -> None:
+    text = Page(read(built_site, "methodology/index.html")).plain
+    rubric = rubric_data()
+    for practice in rubric["practices"]:
+        assert practice["question"] in text
+        for rule in practice["values"].values():
+            assert rule["label"] in text
+    for grade in rubric["grades"]:
+        assert f"{grade['letter']} {grade['min_score']} to 100" in text
+    assert "When a policy says nothing" in text and " ".join(rubric["not_stated"].split()) in text
+
+
+def test_compare_shows_every_provider_without_javascript_and_the_deciding_quotes(built_site: Path) -> None:
+    html = read(built_site, "compare/index.html")
+    assert html.count('<th scope="col" data-slug=') == len(SLUGS) + 1
+    assert "data-compare-picker hidden" in html  # the picker needs JS; without it all are shown
+    assert 'class="deciding"' in html
+
+
+def test_badge_is_svg_with_the_letter_in_text(built_site: Path) -> None:
+    for slug in SLUGS + [STRESS]:
+        svg = ET.fromstring((built_site / slug / "badge.svg").read_bytes())
+        card = json.loads((built_site / slug / "scorecard.json").read_text())
+        texts = "".join(svg.itertext())
+        assert f"{card['grade']} · {card['score']}/100" in texts
+        assert svg.get("role") == "img" and card["grade"] in svg.get("aria-label")
+
+
+def test_stylesheet_has_dark_scheme_print_and_narrow_screen_rules(built_site: Path) -> None:
+    css = read(built_site, "assets/site.css")
+    for rule in ("@media (prefers-color-scheme: dark)", "@media print", "@media (max-width: 40rem)"):
+        assert rule in css
+
+
+def small_site(tmp_path: Path, **options) -> Path:
+    providers = tmp_path / "providers"
+    if not providers.exists():
+        copy_providers(providers, ["cloudcone", "cloudpockets"])
+    out = tmp_path / "site"
+    build(BuildOptions(providers=providers, out=out, pdf=False, **options))
+    return out
+
+
+def test_templates_override_reaches_the_packaged_one(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "base.html").write_text('{% extends "default:base.html" %}{% block footer %}<p>Our own footer</p>'
+                                    "{% endblock %}", encoding="utf-8")
+    (mine / "site.css").write_text("body { color: red; }\n", encoding="utf-8")
+    out = small_site(tmp_path, templates=mine)
+    assert "Our own footer" in read(out, "index.html") and "Our own footer" in read(out, "cloudcone/index.html")
+    assert read(out, "assets/site.css").startswith("body { color: red; }")
+
+
+def test_config_file_sets_title_intro_and_colours(tmp_path: Path) -> None:
+    config = tmp_path / "site.yaml"
+    config.write_text(yaml.safe_dump({"title": "Cloud privacy watch", "intro": "We read them & you choose.",
+                                      "colours": {"accent": "#6639ba", "grade_a": "#0a5c2a"},
+                                      "dark_colours": {"link": "#d2a8ff"}}), encoding="utf-8")
+    out = small_site(tmp_path, config=config)
+    index = read(out, "index.html")
+    assert "<title>Cloud privacy watch</title>" in index and "We read them &amp; you choose." in index
+    assert "Cloud privacy watch" in read(out, "cloudcone/index.html")
+    css = read(out, "assets/site.css")
+    assert ":root { --accent: #6639ba; --grade-a: #0a5c2a; }" in css and "--link: #d2a8ff;" in css
+
+
+def test_config_file_errors_name_the_line(tmp_path: Path) -> None:
+    config = tmp_path / "site.yaml"
+    config.write_text("title: Mine\ncolours:\n  accent: 'red; } body { display: none'\n", encoding="utf-8")
+    with pytest.raises(ScorecardError) as err:
+        load_config(config)
+    assert str(err.value).startswith(f"{config}:3:") and "must be #rgb" in str(err.value)
+    config.write_text("titel: Mine\n", encoding="utf-8")
+    with pytest.raises(ScorecardError, match=r"site.yaml:1:1: unknown field 'titel'"):
+        load_config(config)
+
+
+def test_rebuild_reuses_unchanged_providers_and_redoes_changed_ones(tmp_path: Path) -> None:
+    out = small_site(tmp_path)
+    manifest = json.loads(read(out, ".scorecard-manifest.json"))
+    assert set(manifest["providers"]) == {"cloudcone", "cloudpockets"}
+    before = {rel: (out / rel).stat().st_ino for rel in ("cloudcone/index.html", "cloudpockets/index.html",
+                                                         "index.html")}
+    small_site(tmp_path)  # nothing changed: every file is the previous one, hardlinked
+    assert {rel: (out / rel).stat().st_ino for rel in before} == before
+    info = tmp_path / "providers" / "cloudpockets" / "provider.yaml"
+    info.write_text(info.read_text(encoding="utf-8").replace("name: CloudPockets", "name: Pockets Renamed"),
+                    encoding="utf-8")
+    small_site(tmp_path)
+    assert (out / "cloudcone/index.html").stat().st_ino == before["cloudcone/index.html"]
+    assert (out / "cloudpockets/index.html").stat().st_ino != before["cloudpockets/index.html"]
+    assert "Pockets Renamed" in read(out, "cloudpockets/index.html") and "Pockets Renamed" in read(out, "index.html")
+    config = tmp_path / "c.yaml"
+    config.write_text("title: New title\n", encoding="utf-8")
+    small_site(tmp_path, config=config)  # a config change re-renders every page (from cached scorecards)
+    assert "New title" in read(out, "cloudcone/index.html")
+
+
+def test_full_build_ignores_the_previous_site(tmp_path: Path) -> None:
+    out = small_site(tmp_path)
+    ino = (out / "cloudcone/index.html").stat().st_ino
+    small_site(tmp_path, incremental=False)
+    assert (out / "cloudcone/index.html").stat().st_ino != ino
