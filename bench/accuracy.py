@@ -6,6 +6,9 @@ macro-F1 over the practice's values, a confusion table, and every miss.
 Default: the labelled set in tests/sentences/. Each file: `practice: KEY` and
 `cases: [[expected_value, text], ...]`, the text a sentence or a short passage. The text is
 read as a whole policy (parse_text), so passages exercise context rules too.
+
+A folder holding `labels.yaml` is a set of whole policies instead: `FILE: {practice: value}`
+for policy files beside it (.txt, .md, .html, .pdf), each read as `scorecard extract` reads it.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from scorecard.extract import extract  # noqa: E402
 from scorecard.rubric import load_rubric  # noqa: E402
-from scorecard.text import parse_text  # noqa: E402
+from scorecard.text import parse_text, read_policy  # noqa: E402
 
 
 def macro_f1(pairs: list[tuple[str, str]]) -> float:
@@ -42,14 +45,28 @@ def main() -> int:
     parser.add_argument("paths", nargs="*", type=Path, default=[ROOT / "tests" / "sentences"])
     parser.add_argument("--misses", action="store_true", help="print every miss")
     parser.add_argument("--rubric", type=Path, default=None)
+    parser.add_argument("--half", choices=["even", "odd"], default=None,
+                        help="only the cases at even (tuning) or odd (held-out) positions of each file")
     args = parser.parse_args()
     rubric = load_rubric(args.rubric) if args.rubric else load_rubric()
-    files = [f for p in args.paths for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
     results: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for path in files:
+    files = []
+    for p in args.paths:
+        if (p / "labels.yaml").is_file():
+            labels = yaml.safe_load((p / "labels.yaml").read_text(encoding="utf-8"))
+            for name, expected in labels.items():
+                facts = extract(read_policy(p / name), rubric)
+                for practice, value in expected.items():
+                    results[practice].append((str(value), facts[practice].value, f"<{name}>"))
+                files.append(p / name)
+        else:
+            files.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
+    for path in [f for f in files if f.suffix == ".yaml"]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         practice = data["practice"]
-        for expected, text in data["cases"]:
+        for n, (expected, text) in enumerate(data["cases"]):
+            if args.half and n % 2 != (args.half == "odd"):
+                continue
             got = extract(parse_text(text), rubric)[practice].value
             results[practice].append((str(expected), got, text))
     total = sum(len(v) for v in results.values())
