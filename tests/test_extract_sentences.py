@@ -43,4 +43,5 @@ def test_sentence(practice: str, expected: str, sentence: str):
     fact = extract(document, RUBRIC)[practice]
     assert fact.value == expected, f"{fact.value} ({fact.note})"
     if expected != NOT_STATED:
-        assert any(ev.quote.strip().rstrip(".") in sentence for ev in fact.evidence)
+        # The quote is the normalized text at its offsets (curly quotes straightened, ...).
+        assert fact.evidence and all(document.text[ev.start:ev.end] == ev.quote for ev in fact.evidence)

@@ -32,7 +32,9 @@ def candidates(document: Document, lowered: str, starts: list[int], practice: Pr
             positions.append(at)
             at = lowered.find(word, at + 1)
     if practice.trigger is not None:
-        positions.extend(m.start() for m in practice.trigger.finditer(lowered))
+        # A group named `at` marks where the hit is (the answer after a question, say).
+        at = "at" if "at" in practice.trigger.groupindex else 0
+        positions.extend(m.start(at) for m in practice.trigger.finditer(lowered))
     found: set[int] = set()
     sentences = document.sentences
     for pos in positions:
@@ -52,12 +54,17 @@ def is_negated(text: str, cue_start: int, detectors: Detectors) -> bool:
     return bool(words) and detectors.negation.search(" ".join(words)) is not None
 
 
-def _context(document: Document, i: int, texts: Texts) -> tuple[str, int | None]:
-    """The sentence before (same section) and the section heading: where `near` may match."""
+NEAR_SENTENCES = 2  # how far back `near` looks: "Some browsers send DNT. It is unclear ... We do not respond to these signals."
+
+
+def _context(document: Document, i: int, texts: Texts) -> tuple[str, list[int]]:
+    """The sentences just before (same section) and the section heading: where `near` may match."""
     sentence = document.sentences[i]
-    prev = i - 1 if i > 0 and document.sentences[i - 1].section == sentence.section else None
-    before = _text(document, prev, texts) if prev is not None else ""
-    return f"{before}\n{sentence.section.lower()}", prev
+    before = [j for j in range(i - 1, max(-1, i - 1 - NEAR_SENTENCES), -1)
+              if document.sentences[j].section == sentence.section]
+    # Stop at the first sentence of another section: [j] must be contiguous back from i.
+    before = [j for n, j in enumerate(before) if j == i - 1 - n]
+    return "\n".join([*(_text(document, j, texts) for j in before), sentence.section.lower()]), before
 
 
 class Texts(dict):
@@ -92,14 +99,16 @@ def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Det
         return None
     context: tuple[int, ...] = ()
     if rule.near:
-        around, prev = _context(document, i, texts)
+        around, before = _context(document, i, texts)
         for pattern in rule.near:
             if pattern.search(text):
                 continue
             if not pattern.search(around):
                 return None
-            if prev is not None and pattern.search(_text(document, prev, texts)):
-                context = (prev,)
+            for j in before:  # cite the nearest sentence that made the rule count
+                if pattern.search(_text(document, j, texts)):
+                    context = tuple(sorted({*context, j}))
+                    break
     for match in rule.cue.finditer(text):
         start = match.start("cue") if "cue" in rule.cue.groupindex else match.start()
         if rule.negation == "ignore" or not is_negated(text, start, detectors):

@@ -20,6 +20,7 @@ from .normalize import looks_like_heading, normalize, split_runon_heading
 
 _BULLET = re.compile(r"^(?:[-*•·▪◦‣>]+|\(?\d{1,2}[.)]|\(?[a-zA-Z]\))\s+")
 _HAS_WORD = re.compile(r"\w")
+_LABEL_VALUE = re.compile(r":\s*\S")  # "Sold in the past 12 months: No"
 _INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")  # a sentence end with more text after it
 
 
@@ -31,18 +32,37 @@ class Builder:
         self.pos = 0
         self.section = ""
         self.spans: list[tuple[int, int, str]] = []
+        self.headings: list[tuple[int, int, str]] = []  # (start, end, section before it)
+        self._bare: tuple[int, int, str] | None = None  # a "Label: value" heading with no text yet
 
     def add_line(self, line: str, heading: bool) -> None:
         start = self.pos
         self.parts.append(line)
         self.pos += len(line) + 1  # the "\n" joining lines
         if heading:
+            self._flush_bare()
+            self.headings.append((start, start + len(line), self.section))
+            if _LABEL_VALUE.search(line):
+                self._bare = (start, start + len(line), self.section)
             self.section = line
             return
+        self._bare = None
         bullet = _BULLET.match(line)
         offset = bullet.end() if bullet else 0
         for a, b in _sentences_in_line(line[offset:]):
             self.spans.append((start + offset + a, start + offset + b, self.section))
+
+    def _flush_bare(self) -> None:
+        # "Browser signals: Honored" looks like a heading, but with nothing under it, it is a statement.
+        if self._bare is not None:
+            self.spans.append(self._bare)
+            self._bare = None
+
+    def finish(self) -> None:
+        self._flush_bare()
+        if not self.spans:  # a passage that is only heading-like lines still says something
+            self.spans = list(self.headings)
+        self.spans.sort()
 
     @property
     def text(self) -> str:
@@ -114,4 +134,5 @@ def build(blocks: Iterable[Block], guess_headings: bool) -> tuple[str, list[tupl
                 builder.add_line(runon[0], heading=True)
                 line = runon[1]
             builder.add_line(line, heading=guess_headings and looks_like_heading(line))
+    builder.finish()
     return builder.text, builder.spans
