@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -75,6 +76,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     rubric = load_rubric(options.rubric)
     folders = provider_folders(options.providers or default_providers_dir())
     out = Path(options.out)
+    recover_leftovers(out.absolute())
     check_output_folder(out)
 
     config = load_config(options.config)
@@ -189,6 +191,31 @@ def check_output_folder(out: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
         raise ScorecardError(f"output folder is not empty and was not made by scorecard (no {SITE_MARKER});"
                              " choose another --out", out)
+
+
+STALE_AFTER = 600  # seconds: a staging folder this old belongs to no running build
+
+
+def recover_leftovers(out: Path, now: float | None = None) -> None:
+    """Tidy what a killed build (SIGKILL, power loss) left beside `out`.
+
+    A build killed between its two renames leaves the previous site as `.NAME-old-*` and no
+    `out`: put it back. Staging folders (`.NAME-new-*`) and old sites older than STALE_AFTER
+    are removed; younger ones may belong to a build still running, so they stay.
+    """
+    if not out.parent.is_dir():
+        return
+    now = time.time() if now is None else now
+    olds = sorted((p for p in out.parent.glob(f".{out.name}-old-*") if p.is_dir() and (p / SITE_MARKER).is_file()),
+                  key=lambda p: p.stat().st_mtime)
+    if not out.exists() and olds:
+        os.replace(olds.pop(), out)
+    for leftover in [*olds, *out.parent.glob(f".{out.name}-new-*")]:
+        try:
+            if leftover.is_dir() and not leftover.is_symlink() and now - leftover.stat().st_mtime > STALE_AFTER:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def write_site(out: Path, files: SiteFiles) -> None:

@@ -172,3 +172,30 @@ def test_a_failed_atomic_write_keeps_the_old_file(tmp_path):
 def test_atomic_write_creates_a_new_file(tmp_path):
     write_bytes_atomic(tmp_path / "new.yaml", b"x: 1\n")
     assert (tmp_path / "new.yaml").read_bytes() == b"x: 1\n"
+
+
+def test_the_next_build_tidies_what_a_killed_build_left(built, tmp_path):
+    """SIGKILL cannot be caught, so a build killed while writing leaves its staging folder, and one killed
+    between its two renames leaves the previous site aside as .site-old-* with no site at all. The next
+    build puts the previous site back, then removes stale staging folders."""
+    providers, out, before = built
+    staged = tmp_path / f".{out.name}-new-killed"
+    (staged / "cloudcone").mkdir(parents=True)
+    (staged / "cloudcone" / "index.html").write_text("half written", encoding="utf-8")
+    stale = time.time() - 3600
+    os.utime(staged, (stale, stale))
+    os.replace(out, tmp_path / f".{out.name}-old-killed")
+    (providers / "alpha" / "facts.yaml").write_text("facts:\n  data_sale: {value: rented}\n", encoding="utf-8")
+    result = scorecard("build", "--providers", str(providers), "--out", str(out), "--no-pdf", cwd=tmp_path)
+    assert result.returncode == 2  # the build fails, and still the previous site is back in place
+    assert snapshot(out) == before
+    assert leftovers(tmp_path, out) == []
+
+
+def test_a_young_staging_folder_may_be_a_running_build_and_stays(built, tmp_path):
+    providers, out, _ = built
+    young = tmp_path / f".{out.name}-new-running"
+    young.mkdir()
+    result = scorecard("build", "--providers", str(providers), "--out", str(out), "--no-pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert leftovers(tmp_path, out) == [young.name]
