@@ -86,6 +86,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                             reuse=options.incremental)
 
     report = BuildReport(out=out)
+    kept_slugs: set[str] = set()  # failed providers shown with their last good scorecard
     for i, folder in enumerate(folders):
         progress("extract", i, len(folders))
         try:
@@ -98,15 +99,20 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         except ScorecardError as exc:
             if not options.keep_going:
                 raise
-            report.failures.append((folder.name, str(exc)))
+            kept = cache.last_good_card(folder.name)
+            if kept is not None:
+                report.cards.append(kept)
+                kept_slugs.add(kept.slug)
+            report.failures.append((folder.name, str(exc) + (" (its previous scorecard was kept)" if kept else "")))
     progress("extract", len(folders), len(folders))
-    if not report.cards:  # never replace a site with an empty one
+    if len(report.cards) == len(kept_slugs):  # never replace a site with an empty or an unchanged one
         raise ScorecardError("no provider could be built, the site was left as it was: "
                           + "; ".join(msg for _slug, msg in report.failures), out)
 
     env = make_environment(options.templates)
     files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
-    files.update(render_history(folders, report.cards, rubric, env, config, options.max_policy_mb))
+    fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
+    files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb))
     htmls: dict[str, str] = {}  # PDFs to render
     for card in report.cards:
         pages = cache.reusable(card.slug, [f"{card.slug}/{name}" for name in PROVIDER_FILES])

@@ -147,6 +147,21 @@ class BuildCache:
         self.entries[slug] = entry
         return card
 
+    def last_good_card(self, slug: str) -> Scorecard | None:
+        """The previous build's scorecard of this provider whatever changed since (for --keep-going: a
+        provider whose new input fails keeps its last good pages instead of vanishing from the site).
+        Its old key stays in the manifest, so the next build tries the provider again."""
+        entry = self.previous.get("providers", {}).get(slug)
+        if not entry:
+            return None
+        try:
+            card = Scorecard.model_validate(entry["card"])
+        except (KeyError, ValidationError):
+            return None
+        self.hits += 1
+        self.entries[slug] = entry
+        return card
+
     def remember(self, card: Scorecard, key: str) -> None:
         self.entries[card.slug] = {"key": key, "card": card.model_dump(mode="json")}
 

@@ -76,7 +76,7 @@ def test_a_template_that_raises_mid_render_changes_nothing(built, tmp_path):
 
 
 def test_keep_going_builds_the_others_and_exits_1(built, tmp_path):
-    providers, out, _before = built
+    providers, out, before = built
     (providers / "beta" / "provider.yaml").write_text("name: Beta\n", encoding="utf-8")
     (providers / "Delta").mkdir()
     result = scorecard("build", "--providers", str(providers), "--out", str(out), "--no-pdf", "--keep-going",
@@ -85,7 +85,24 @@ def test_keep_going_builds_the_others_and_exits_1(built, tmp_path):
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {out}: 2 provider(s) failed: ")
     assert "Delta: " in result.stderr and "beta: " in result.stderr and "missing field 'policy_file'" in result.stderr
     assert (out / "alpha" / "index.html").is_file() and (out / "gamma" / "index.html").is_file()
-    assert not (out / "beta").exists()
+    assert "beta: " in result.stderr and "(its previous scorecard was kept)" in result.stderr
+    # Nothing already built is lost: beta keeps its last good pages and stays on the index.
+    after = snapshot(out)
+    assert {k: v for k, v in after.items() if k.startswith("beta/")} == \
+        {k: v for k, v in before.items() if k.startswith("beta/")}
+    assert 'href="beta/index.html"' in (out / "index.html").read_text(encoding="utf-8")
+    assert not (out / "Delta").exists()
+
+
+def test_keep_going_drops_a_failed_provider_that_was_never_built(built, tmp_path):
+    providers, out, _before = built
+    (providers / "delta").mkdir()
+    (providers / "delta" / "provider.yaml").write_text("name: Delta\n", encoding="utf-8")
+    result = scorecard("build", "--providers", str(providers), "--out", str(out), "--no-pdf", "--keep-going",
+                       cwd=tmp_path)
+    assert result.returncode == 1
+    assert "delta: " in result.stderr and "kept" not in result.stderr
+    assert not (out / "delta").exists()
 
 
 def test_keep_going_with_nothing_buildable_changes_nothing(built, tmp_path):
