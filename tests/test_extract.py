@@ -139,3 +139,37 @@ def test_python_detector_adds_hits(tmp_path):
 def test_default_detectors_load_strictly_against_default_rubric():
     detectors = load_detectors(DETECTORS, RUBRIC, strict=True)
     assert set(detectors.practices) == set(RUBRIC.keys)
+
+
+@pytest.mark.parametrize(("pattern", "needs"), [
+    (r"\b(?P<cue>sell|sells|selling)\b[^.]{0,9}data", ("sell",)),
+    (r"\bwe (?:do not|don't) share\b", (" share",)),         # the most selective of the required runs
+    (r"(?:optional )?(?:encrypt|ssl)", ("encrypt", "ssl")),   # an optional part requires nothing
+    (r"(?:encrypted|hashed) with", ("encrypted", "hashed")),
+    (r"[a-z]+ing\b", ("ing",)),
+    (r"(?:left)?right", ("right",)),                         # and never joins the literal after it
+    (r"\b(?:a|an) (?:x|y)", ()),                            # too short to be worth a test
+    (r"(?:data|[a-z]+) sold", (" sold",)),
+    (r"(?:data|[a-z]+)", ()),                                # a branch without a literal requires nothing
+])
+def test_required_literals_are_what_every_match_contains(pattern, needs):
+    from scorecard.extract.spec import required_literals
+    assert required_literals(pattern) == needs
+
+
+def test_no_rule_cue_matches_a_labelled_sentence_without_its_required_literal():
+    """The prefilter must never hide a match: checked over every sentence of the labelled set and every rule."""
+    from scorecard.extract import detectors_for
+    from scorecard.extract.engine import lower_keeping_offsets
+    detectors = detectors_for(load_rubric())
+    texts = []
+    for path in sorted((ROOT / "tests" / "sentences").glob("*.yaml")):
+        texts += [lower_keeping_offsets(t) for _value, t in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]]
+    checked = 0
+    for practice in detectors.practices.values():
+        for rule in practice.rules:
+            for text in texts:
+                if rule.cue.search(text):
+                    assert not rule.needs or any(word in text for word in rule.needs), (rule.id, text)
+                    checked += 1
+    assert checked > 1000

@@ -25,23 +25,50 @@ def candidates(document: Document, lowered: str, starts: list[int], practice: Pr
     alternations costs several times more per megabyte than the whole rest of detection.
     All patterns are case-folded (spec.fold_case) and run on `lowered`, never on the original.
     """
-    positions: list[int] = []
-    for word in practice.keywords:
-        at = lowered.find(word)
-        while at != -1:
-            positions.append(at)
-            at = lowered.find(word, at + 1)
-    if practice.trigger is not None:
-        # A group named `at` marks where the hit is (the answer after a question, say).
-        at = "at" if "at" in practice.trigger.groupindex else 0
-        positions.extend(m.start(at) for m in practice.trigger.finditer(lowered))
     found: set[int] = set()
     sentences = document.sentences
-    for pos in positions:
+    count = len(sentences)
+
+    def hit(pos: int) -> int:
+        """Mark the sentence holding pos; return where the next search may start."""
         i = bisect_right(starts, pos) - 1
         if i >= 0 and pos < sentences[i].end:
             found.add(i)
+            return sentences[i].end  # one hit per sentence is enough: skip the rest of it
+        return starts[i + 1] if i + 1 < count else len(lowered)
+
+    for word in practice.keywords:
+        at = lowered.find(word)
+        while at != -1:
+            at = lowered.find(word, hit(at))
+    if practice.trigger is not None:
+        # A group named `at` marks where the hit is (the answer after a question, say).
+        group = "at" if "at" in practice.trigger.groupindex else 0
+        for match in practice.trigger.finditer(lowered):
+            hit(match.start(group))
+    if practice.follow:
+        found |= _following(sentences, found, practice.keywords)
     return sorted(found)
+
+
+def _following(sentences: list, found: set[int], keywords: tuple[str, ...]) -> set[int]:
+    """The NEAR_SENTENCES sentences after each hit (same section), and every sentence under a heading
+    that holds a keyword: where a `near` rule can read a reference back ("such signals")."""
+    more: set[int] = set()
+    for i in found:
+        for j in range(i + 1, min(len(sentences), i + 1 + NEAR_SENTENCES)):
+            if sentences[j].section != sentences[i].section:
+                break
+            more.add(j)
+    headings: dict[str, bool] = {}
+    for j, sentence in enumerate(sentences):
+        hit = headings.get(sentence.section)
+        if hit is None:
+            lowered = sentence.section.lower()
+            hit = headings[sentence.section] = any(word in lowered for word in keywords)
+        if hit:
+            more.add(j)
+    return more
 
 
 def is_negated(text: str, cue_start: int, detectors: Detectors) -> bool:
@@ -93,6 +120,8 @@ def lower_keeping_offsets(text: str) -> str:
 
 def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Detectors,
                texts: Texts) -> Hit | None:
+    if rule.needs and not any(word in text for word in rule.needs):
+        return None
     if not rule.cue.search(text):
         return None
     if any(p.search(text) for p in rule.unless) or not all(p.search(text) for p in rule.all):

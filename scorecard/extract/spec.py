@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from re import _constants as sre_constants  # the regex parser's own view of a pattern, for required_literals
+from re import _parser as sre_parser
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +41,7 @@ class RuleSpec(_Strict):
 class PracticeSpec(_Strict):
     keywords: list[str] = Field(default_factory=list, description="Lower-case words or stems; only sentences containing one are examined.")
     trigger: str = Field(default="", description="A pattern run over the whole text, instead of or besides keywords (slower).")
+    follow: bool = Field(default=False, description="Also examine the sentences just after a keyword and those under a heading holding one (for `near` rules: 'We do not respond to such signals.').")
     priority: list[str] = Field(description="When sentences disagree, the first value here wins.")
     skip: list[str] = Field(default_factory=list, description="Sentences matching these say nothing about the practice.")
     qualifiers: str = Field(default="", description="Hedges ('except', 'unless') that lower confidence and ask for review.")
@@ -62,6 +65,7 @@ class Rule:
     id: str
     value: str
     cue: re.Pattern[str]
+    needs: tuple[str, ...]  # the cue cannot match a sentence without one of these (required_literals)
     all: tuple[re.Pattern[str], ...]
     near: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
@@ -79,6 +83,7 @@ class Practice:
     qualifiers: re.Pattern[str] | None
     rules: tuple[Rule, ...]
     python: PythonDetector | None = None
+    follow: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,52 @@ def fold_case(pattern: str) -> str:
     re as matching with IGNORECASE, and detection is mostly pattern matching.
     """
     return _LITERAL_CASE.sub(lambda m: m.group(1) or m.group(2) or m.group(3).lower(), pattern)
+
+
+def required_literals(pattern: str, most: int = 12) -> tuple[str, ...]:
+    """Strings one of which every match of `pattern` contains, or () when none can be proved.
+
+    A `str in str` test for a few literals is far cheaper than running a regular expression of
+    alternations over a sentence, and most sentences a practice's keywords admit match none of
+    its cues. Read off the parsed pattern: runs of literal characters that no match can skip,
+    and alternations whose every branch has one; the most selective set wins.
+    """
+    try:
+        found = _literals_in(sre_parser.parse(pattern))
+    except Exception:  # noqa: BLE001 - an internal parser we only use to speed up; never fail a load on it
+        return ()
+    if not found or len(found) > most or min(map(len, found)) < 3:
+        return ()
+    return tuple(sorted(found))
+
+
+def _literals_in(items) -> set[str] | None:
+    c = sre_constants
+    candidates: list[set[str]] = []
+    run = ""
+    for op, av in [*items, (None, None)]:
+        if op is c.LITERAL:
+            run += chr(av)
+            continue
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero width: the literals around it stay adjacent
+            continue
+        if run:
+            candidates.append({run})
+            run = ""
+        if op is None:
+            break
+        if op is c.SUBPATTERN:
+            inner = _literals_in(av[-1])
+        elif op is c.BRANCH:
+            branches = [_literals_in(alt) for alt in av[1]]
+            inner = set().union(*branches) if all(branches) else None
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            inner = _literals_in(av[2])
+        else:
+            inner = None
+        if inner:
+            candidates.append(inner)
+    return max(candidates, key=lambda s: min(map(len, s)), default=None)
 
 
 class _Compiler:
@@ -177,8 +228,9 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
     for value, specs in spec.values.items():
         for i, rule in enumerate(specs):
             rloc = loc + ("values", value, i)
+            cue = c.pattern(rule.cue, rloc + ("cue",))
             rules.append(Rule(
-                id=f"{key}.{value}[{i}]", value=value, cue=c.pattern(rule.cue, rloc + ("cue",)),
+                id=f"{key}.{value}[{i}]", value=value, cue=cue, needs=required_literals(cue.pattern),
                 all=c.patterns(rule.all, rloc + ("all",)), near=c.patterns(rule.near, rloc + ("near",)),
                 unless=c.patterns(rule.unless, rloc + ("unless",)), negation=rule.negation,
                 strength=STRENGTH[rule.strength]))
@@ -197,4 +249,4 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
     return Practice(key, tuple(spec.keywords), trigger, tuple(priority),
                     c.joined(spec.skip, loc + ("skip",)),
                     c.pattern(spec.qualifiers, loc + ("qualifiers",)) if spec.qualifiers else None,
-                    tuple(rules), python)
+                    tuple(rules), python, spec.follow)
