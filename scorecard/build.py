@@ -112,7 +112,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     env = make_environment(options.templates)
     files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
     fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
-    files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb))
+    files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb, cache))
     htmls: dict[str, str] = {}  # PDFs to render
     for card in report.cards:
         pages = cache.reusable(card.slug, [f"{card.slug}/{name}" for name in PROVIDER_FILES])

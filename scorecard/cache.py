@@ -162,6 +162,17 @@ class BuildCache:
         self.entries[slug] = entry
         return card
 
+    def history(self, slug: str) -> object | None:
+        """The stored history (JSON data) of a provider whose folder did not change since the last build."""
+        entry = self.entries.get(slug)
+        if entry is None or entry is not self.previous.get("providers", {}).get(slug):
+            return None
+        return entry.get("history")
+
+    def remember_history(self, slug: str, data: object) -> None:
+        if slug in self.entries:
+            self.entries[slug]["history"] = data
+
     def remember(self, card: Scorecard, key: str) -> None:
         self.entries[card.slug] = {"key": key, "card": card.model_dump(mode="json")}
 

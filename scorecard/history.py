@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 import uuid
@@ -18,6 +19,7 @@ from itertools import pairwise, zip_longest
 from pathlib import Path
 
 from jinja2 import Environment
+from pydantic import TypeAdapter, ValidationError
 
 from .extract import extract_file
 from .fetch.snapshots import POLICY_VERSION_ID, list_versions, normalized
@@ -111,6 +113,29 @@ class History:
             raise ValueError(f"no version of {self.slug} on or before {day.isoformat()}; the first is "
                              f"{self.versions[0].version.label}")
         return found[-1]
+
+
+@functools.cache
+def _history_adapter() -> TypeAdapter:
+    return TypeAdapter(History)
+
+
+def history_to_json(history: History) -> object:
+    """A history as JSON data for the build cache; the texts (documents) are left out: the changes
+    that needed them are already computed."""
+    def bare(v: VersionCard) -> VersionCard:
+        return VersionCard(v.version, None, v.card)
+    light = History(history.slug, history.name, [bare(v) for v in history.versions],
+                    [Change(c.slug, c.name, bare(c.before), bare(c.after), c.facts, c.sentences)
+                     for c in history.changes])
+    return _history_adapter().dump_python(light, mode="json")
+
+
+def history_from_json(data: object) -> History | None:
+    try:
+        return _history_adapter().validate_python(data)
+    except (ValidationError, TypeError, ValueError):
+        return None
 
 
 # --- computing a history -------------------------------------------------------------------------
@@ -315,7 +340,7 @@ def word_diff(before: str, after: str) -> SentencePair:
 
 
 def render_history(folders: list[Path], cards: list[Scorecard], rubric: Rubric, env: Environment,
-                   config: object, max_policy_mb: float | None = None) -> dict[str, bytes]:
+                   config: object, max_policy_mb: float | None = None, cache: object | None = None) -> dict[str, bytes]:
     """changes/index.html, feed.xml and data/changes.json; makes each provider's history available to
     provider.html (through `_history.html`). Call before rendering provider pages."""
     from .render.site import page_context  # rendering is a later stage than history
@@ -329,8 +354,14 @@ def render_history(folders: list[Path], cards: list[Scorecard], rubric: Rubric, 
             if len(versions) == 1:  # nothing to compare: the build's scorecard (perhaps cached) is the history
                 card = built[folder.name]
                 histories[folder.name] = History(card.slug, card.name, [VersionCard(versions[0], None, card)], [])
-            else:
-                histories[folder.name] = provider_history(provider, rubric, max_policy_mb)
+            else:  # several versions: computed once, then kept in the build cache until the folder changes
+                kept = cache.history(folder.name) if cache is not None else None
+                history = history_from_json(kept) if kept is not None else None
+                if history is None:
+                    history = provider_history(provider, rubric, max_policy_mb)
+                    if cache is not None:
+                        cache.remember_history(folder.name, history_to_json(history))
+                histories[folder.name] = history
     env.globals["histories"] = histories
     changes = sorted((c for h in histories.values() for c in h.changes),
                      key=lambda c: (c.date or dt.date.min, c.slug, c.after.version.id), reverse=True)

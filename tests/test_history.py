@@ -235,3 +235,28 @@ def test_feed_escapes_names_and_policy_text(tmp_path: Path):
     content = " ".join("".join(entry.find(f"{ATOM}content").itertext()).split())
     # The form feed is a line break to the normalizer (a PDF page break), so it may start a new sentence.
     assert "Use <b>care</b> & form" in content and "feeds ]]> here." in content
+
+
+def test_an_unchanged_history_comes_from_the_build_cache(tmp_path: Path, monkeypatch):
+    """Several versions are extracted once; the next build reads the history back from the site's manifest
+    and renders the same bytes, until a file of the provider changes."""
+    import scorecard.history as history
+    providers = tmp_path / "providers"
+    folder = two_versions(providers)
+    out = tmp_path / "site"
+    build(BuildOptions(providers=providers, out=out, pdf=False))
+    first = {p: (out / p).read_bytes() for p in ("acme/index.html", "changes/index.html", "feed.xml")}
+
+    calls = []
+    real = history.compute_history
+    monkeypatch.setattr(history, "compute_history", lambda *a, **k: calls.append(a) or real(*a, **k))
+    history._MEMO.clear()  # as in a new process
+    build(BuildOptions(providers=providers, out=out, pdf=False))
+    assert calls == []
+    assert {p: (out / p).read_bytes() for p in first} == first
+
+    (folder / "versions" / "2026-06-01.txt").write_text(V2 + FILLER + " Also your phone number.\n", encoding="utf-8")
+    history._MEMO.clear()
+    build(BuildOptions(providers=providers, out=out, pdf=False))
+    assert len(calls) == 1
+    assert "Also your phone number" in (out / "acme" / "index.html").read_text()
