@@ -138,12 +138,14 @@ def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Det
                 if pattern.search(_text(document, j, texts)):
                     context = tuple(sorted({*context, j}))
                     break
-    for match in rule.cue.finditer(text):
+    negated = False
+    for match in rule.cue.finditer(text):  # a plain reading anywhere in the sentence beats a negated one
         start = match.start("cue") if "cue" in rule.cue.groupindex else match.start()
         if rule.negation == "ignore" or not is_negated(text, start, detectors):
             return Hit(rule.value, i, rule.strength, rule.id, context)
-        if rule.negation != "drop":
-            return Hit(rule.negation, i, rule.strength, rule.id, context)
+        negated = True
+    if negated and rule.negation != "drop":
+        return Hit(rule.negation, i, rule.strength, rule.id, context)
     return None
 
 
@@ -211,7 +213,10 @@ def resolve(document: Document, practice: Practice, hits: list[Hit], touched: bo
 def _evidence(document: Document, hits: list[Hit], limit: int) -> list[Evidence]:
     """Whole sentences, each once, in document order; context sentences come with their hit."""
     chosen: list[int] = []
-    for hit in sorted(hits, key=lambda h: (-h.strength, h.sentence))[:limit]:
+    best: dict[int, Hit] = {}  # one hit per sentence, so several rules on one sentence fill one slot
+    for hit in sorted(hits, key=lambda h: (-h.strength, h.sentence)):
+        best.setdefault(hit.sentence, hit)
+    for hit in list(best.values())[:limit]:
         for i in (*hit.context, hit.sentence):
             if i not in chosen:
                 chosen.append(i)
