@@ -7,6 +7,7 @@ sees both sides; confidence drops and `needs_review` is set.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from ..model import NOT_STATED, Evidence, Fact
@@ -47,25 +48,26 @@ def candidates(document: Document, lowered: str, starts: list[int], practice: Pr
         for match in practice.trigger.finditer(lowered):
             hit(match.start(group))
     if practice.follow:
-        found |= _following(sentences, found, practice.keywords)
+        found |= _following(sentences, found, practice.keywords, practice.follow)
     return sorted(found)
 
 
-def _following(sentences: list, found: set[int], keywords: tuple[str, ...]) -> set[int]:
+def _following(sentences: list, found: set[int], keywords: tuple[str, ...], how: bool | str = True) -> set[int]:
     """The NEAR_SENTENCES sentences after each hit (same section), and every sentence under a heading
     that holds a keyword: where a `near` rule can read a reference back ("such signals")."""
     more: set[int] = set()
-    for i in found:
+    for i in found if how in (True, "after") else ():
         for j in range(i + 1, min(len(sentences), i + 1 + NEAR_SENTENCES)):
             if sentences[j].section != sentences[i].section:
                 break
             more.add(j)
     headings: dict[str, bool] = {}
-    for j, sentence in enumerate(sentences):
+    for j, sentence in enumerate(sentences if how in (True, "headings") else ()):
         hit = headings.get(sentence.section)
         if hit is None:
-            lowered = sentence.section.lower()
-            hit = headings[sentence.section] = any(word in lowered for word in keywords)
+            lowered = sentence.section.lower()  # a keyword must start a word there ("ads", not "downloads")
+            hit = headings[sentence.section] = any(re.search(r"(?<!\w)" + re.escape(word), lowered) for word in keywords
+                                                   if word in lowered)
         if hit:
             more.add(j)
     return more
@@ -120,7 +122,7 @@ def lower_keeping_offsets(text: str) -> str:
 
 def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Detectors,
                texts: Texts) -> Hit | None:
-    if rule.needs and not any(word in text for word in rule.needs):
+    if rule.needs_rx is not None and rule.needs_rx.search(text) is None:
         return None
     if not rule.cue.search(text):
         return None

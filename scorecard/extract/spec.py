@@ -41,7 +41,9 @@ class RuleSpec(_Strict):
 class PracticeSpec(_Strict):
     keywords: list[str] = Field(default_factory=list, description="Lower-case words or stems; only sentences containing one are examined.")
     trigger: str = Field(default="", description="A pattern run over the whole text, instead of or besides keywords (slower).")
-    follow: bool = Field(default=False, description="Also examine the sentences just after a keyword and those under a heading holding one (for `near` rules: 'We do not respond to such signals.').")
+    follow: bool | Literal["after", "headings"] = Field(
+        default=False, description="Also examine the sentences just after a keyword ('after'), those under a heading"
+                                   " holding one ('headings'), or both (true): for `near` rules ('We do not respond to such signals.').")
     priority: list[str] = Field(description="When sentences disagree, the first value here wins.")
     skip: list[str] = Field(default_factory=list, description="Sentences matching these say nothing about the practice.")
     qualifiers: str = Field(default="", description="Hedges ('except', 'unless') that lower confidence and ask for review.")
@@ -66,6 +68,7 @@ class Rule:
     value: str
     cue: re.Pattern[str]
     needs: tuple[str, ...]  # the cue cannot match a sentence without one of these (required_literals)
+    needs_rx: re.Pattern[str] | None  # the same as one pattern: a literal alternation is ~6x faster than any(in)
     all: tuple[re.Pattern[str], ...]
     near: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
@@ -83,7 +86,7 @@ class Practice:
     qualifiers: re.Pattern[str] | None
     rules: tuple[Rule, ...]
     python: PythonDetector | None = None
-    follow: bool = False
+    follow: bool | str = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +123,8 @@ def required_literals(pattern: str, most: int = 12) -> tuple[str, ...]:
         found = _literals_in(sre_parser.parse(pattern))
     except Exception:  # noqa: BLE001 - an internal parser we only use to speed up; never fail a load on it
         return ()
-    if not found or len(found) > most or min(map(len, found)) < 3:
-        return ()
+    if not found or len(found) > most or min(len(w) if w.strip().isalnum() else 3 for w in found) < 3:
+        return ()  # too many to test quickly, or a word so short it is everywhere ("@" and "?" are rare enough)
     return tuple(sorted(found))
 
 
@@ -151,7 +154,17 @@ def _literals_in(items) -> set[str] | None:
             inner = None
         if inner:
             candidates.append(inner)
-    return max(candidates, key=lambda s: min(map(len, s)), default=None)
+    return max(candidates, key=_selectivity, default=None)
+
+
+# Words in nearly every sentence of a privacy policy: a literal made of one of them filters nothing.
+_COMMON = frozenset("you your we our us will shall may can the and or to of for with not is are be this that it "
+                    "information data personal account request user users right rights use your".split())
+
+
+def _selectivity(words: set[str]) -> int:
+    """How well a set of literals filters: its least selective member decides; common words count as short."""
+    return min(len(w) - (10 if w.strip() in _COMMON else 0) for w in words)
 
 
 class _Compiler:
@@ -230,7 +243,8 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
             rloc = loc + ("values", value, i)
             cue = c.pattern(rule.cue, rloc + ("cue",))
             rules.append(Rule(
-                id=f"{key}.{value}[{i}]", value=value, cue=cue, needs=required_literals(cue.pattern),
+                id=f"{key}.{value}[{i}]", value=value, cue=cue, needs=(needs := required_literals(cue.pattern)),
+                needs_rx=re.compile("|".join(map(re.escape, needs))) if needs else None,
                 all=c.patterns(rule.all, rloc + ("all",)), near=c.patterns(rule.near, rloc + ("near",)),
                 unless=c.patterns(rule.unless, rloc + ("unless",)), negation=rule.negation,
                 strength=STRENGTH[rule.strength]))
