@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+import ahocorasick
+
 from ..model import NOT_STATED, Evidence, Fact
 from ..text import Document
 from .registry import Hit
@@ -19,34 +21,37 @@ MAX_WINNING = 4  # evidence sentences cited for the value given
 MAX_LOSING = 2  # ... and for each value it beat
 
 
-def candidates(document: Document, lowered: str, starts: list[int], practice: Practice) -> list[int]:
-    """Indices of sentences holding one of the practice's keywords (or hit by its trigger).
-
-    str.find over the lower-cased text is the cheap prefilter: a regex with IGNORECASE and
-    alternations costs several times more per megabyte than the whole rest of detection.
-    All patterns are case-folded (spec.fold_case) and run on `lowered`, never on the original.
-    """
-    found: set[int] = set()
+def literal_hits(document: Document, lowered: str, starts: list[int], detectors: Detectors) -> dict[int, set[str]]:
+    """For each sentence, the keywords and required literals that start in it: one automaton pass."""
+    present: dict[int, set[str]] = {}
+    if detectors.literals.kind != ahocorasick.AHOCORASICK:
+        return present
     sentences = document.sentences
-    count = len(sentences)
-
-    def hit(pos: int) -> int:
-        """Mark the sentence holding pos; return where the next search may start."""
+    for end, word in detectors.literals.iter(lowered):
+        pos = end - len(word) + 1
         i = bisect_right(starts, pos) - 1
         if i >= 0 and pos < sentences[i].end:
-            found.add(i)
-            return sentences[i].end  # one hit per sentence is enough: skip the rest of it
-        return starts[i + 1] if i + 1 < count else len(lowered)
+            present.setdefault(i, set()).add(word)
+    return present
 
-    for word in practice.keywords:
-        at = lowered.find(word)
-        while at != -1:
-            at = lowered.find(word, hit(at))
+
+def candidates(document: Document, lowered: str, starts: list[int], practice: Practice,
+               present: dict[int, set[str]]) -> list[int]:
+    """Indices of sentences holding one of the practice's keywords (or hit by its trigger).
+
+    All patterns are case-folded (spec.fold_case) and run on `lowered`, never on the original.
+    """
+    keywords = practice.keyword_set
+    found = {i for i, words in present.items() if not keywords.isdisjoint(words)}
+    sentences = document.sentences
     if practice.trigger is not None:
         # A group named `at` marks where the hit is (the answer after a question, say).
         group = "at" if "at" in practice.trigger.groupindex else 0
         for match in practice.trigger.finditer(lowered):
-            hit(match.start(group))
+            pos = match.start(group)
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and pos < sentences[i].end:
+                found.add(i)
     if practice.follow:
         found |= _following(sentences, found, practice.keywords, practice.follow)
     return sorted(found)
@@ -121,8 +126,9 @@ def lower_keeping_offsets(text: str) -> str:
 
 
 def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Detectors,
-               texts: Texts) -> Hit | None:
-    if rule.needs_rx is not None and rule.needs_rx.search(text) is None:
+               texts: Texts, words: set[str] | frozenset[str] = frozenset()) -> Hit | None:
+    """The hit a rule makes on sentence i, if any. `words`: the literals present in it (literal_hits)."""
+    if rule.needs and rule.needs.isdisjoint(words):
         return None
     if not rule.cue.search(text):
         return None
@@ -152,18 +158,21 @@ def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Det
 
 
 def detect(document: Document, lowered: str, starts: list[int], practice: Practice, detectors: Detectors,
-           texts: Texts) -> tuple[list[Hit], bool]:
+           texts: Texts, present: dict[int, set[str]] | None = None) -> tuple[list[Hit], bool]:
     """Hits for one practice, and whether its trigger touched anything at all."""
+    if present is None:
+        present = literal_hits(document, lowered, starts, detectors)
     hits: list[Hit] = []
-    found = candidates(document, lowered, starts, practice)
+    found = candidates(document, lowered, starts, practice, present)
+    empty: frozenset[str] = frozenset()
     for i in found:
         text = _text(document, i, texts)
-        if practice.skip is not None and practice.skip.search(text):
-            continue
-        for rule in practice.rules:
-            hit = apply_rule(rule, document, i, text, detectors, texts)
-            if hit is not None:
-                hits.append(hit)
+        words = present.get(i, empty)
+        here = [hit for rule in practice.rules_for(words)
+                if (hit := apply_rule(rule, document, i, text, detectors, texts, words)) is not None]
+        # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
+        if here and not (practice.skip is not None and practice.skip.search(text)):
+            hits.extend(here)
     if practice.python is not None:
         hits.extend(practice.python(document, found, practice))
     return hits, bool(found)
@@ -233,6 +242,7 @@ def run(document: Document, keys: list[str], detectors: Detectors) -> dict[str, 
     starts = [s.start for s in document.sentences]
     lowered = lower_keeping_offsets(document.text)
     texts = Texts(lowered)
+    present = literal_hits(document, lowered, starts, detectors)
     facts: dict[str, Fact] = {}
     for key in keys:
         practice = detectors.practices.get(key)
@@ -240,6 +250,6 @@ def run(document: Document, keys: list[str], detectors: Detectors) -> dict[str, 
             facts[key] = Fact(practice=key, value=NOT_STATED, confidence=0.5, needs_review=True,
                               note="no detector is declared for this practice")
             continue
-        hits, touched = detect(document, lowered, starts, practice, detectors, texts)
+        hits, touched = detect(document, lowered, starts, practice, detectors, texts, present)
         facts[key] = resolve(document, practice, hits, touched, texts)
     return facts

@@ -12,6 +12,7 @@ from re import _parser as sre_parser
 from pathlib import Path
 from typing import Literal
 
+import ahocorasick
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..model import NOT_STATED, Rubric
@@ -67,8 +68,7 @@ class Rule:
     id: str
     value: str
     cue: re.Pattern[str]
-    needs: tuple[str, ...]  # the cue cannot match a sentence without one of these (required_literals)
-    needs_rx: re.Pattern[str] | None  # the same as one pattern: a literal alternation is ~6x faster than any(in)
+    needs: frozenset[str]  # the cue cannot match a sentence without one of these (required_literals)
     all: tuple[re.Pattern[str], ...]
     near: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
@@ -88,6 +88,29 @@ class Practice:
     python: PythonDetector | None = None
     follow: bool | str = False
 
+    @property
+    def keyword_set(self) -> frozenset[str]:
+        return frozenset(self.keywords)
+
+    def rules_for(self, words: set[str] | frozenset[str]) -> list[Rule]:
+        """The rules that can match a sentence holding these literals, in declared order."""
+        index = _RULE_INDEX.get(id(self))
+        if index is None or index[0] is not self:
+            by_word: dict[str, list[int]] = {}
+            for n, rule in enumerate(self.rules):
+                for word in rule.needs:
+                    by_word.setdefault(word, []).append(n)
+            always = [n for n, rule in enumerate(self.rules) if not rule.needs]
+            index = _RULE_INDEX[id(self)] = (self, by_word, always)
+        _, by_word, always = index
+        chosen = set(always)
+        for word in words:
+            chosen.update(by_word.get(word, ()))
+        return [self.rules[n] for n in sorted(chosen)]
+
+
+_RULE_INDEX: dict[int, tuple] = {}  # Practice -> (itself, literal -> rule numbers, rules without literals)
+
 
 @dataclass(frozen=True, slots=True)
 class Detectors:
@@ -96,6 +119,18 @@ class Detectors:
     negation_window: int
     clause_break: re.Pattern[str]
     practices: dict[str, Practice] = field(default_factory=dict)
+    # Every keyword and required literal of every practice in one Aho-Corasick automaton: one pass over a
+    # policy finds them all (engine.literal_hits), where a str.find per word or a regex per rule costs
+    # far more per megabyte.
+    literals: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
+
+    def seal(self) -> None:
+        words = {w for p in self.practices.values() for w in p.keywords}
+        words |= {w for p in self.practices.values() for r in p.rules for w in r.needs}
+        for word in sorted(words):
+            self.literals.add_word(word, word)
+        if words:
+            self.literals.make_automaton()
 
 
 _TERM = re.compile(r"\{\{(\w+)\}\}")
@@ -213,6 +248,7 @@ def load_detectors(path: Path, rubric: Rubric, strict: bool = True) -> Detectors
                 raise doc.error(problem[0], problem[1], at_key=True)
             continue
         detectors.practices[key] = _compile_practice(compiler, key, practice, loc)
+    detectors.seal()
     return detectors
 
 
@@ -243,8 +279,7 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
             rloc = loc + ("values", value, i)
             cue = c.pattern(rule.cue, rloc + ("cue",))
             rules.append(Rule(
-                id=f"{key}.{value}[{i}]", value=value, cue=cue, needs=(needs := required_literals(cue.pattern)),
-                needs_rx=re.compile("|".join(map(re.escape, needs))) if needs else None,
+                id=f"{key}.{value}[{i}]", value=value, cue=cue, needs=frozenset(required_literals(cue.pattern)),
                 all=c.patterns(rule.all, rloc + ("all",)), near=c.patterns(rule.near, rloc + ("near",)),
                 unless=c.patterns(rule.unless, rloc + ("unless",)), negation=rule.negation,
                 strength=STRENGTH[rule.strength]))
