@@ -22,9 +22,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scorecard.extract import extract  # noqa: E402
-from scorecard.rubric import load_rubric  # noqa: E402
-from scorecard.text import parse_text, read_policy  # noqa: E402
+from scorecard.extract import extract
+from scorecard.rubric import load_rubric
+from scorecard.text import parse_text, read_policy
 
 
 def macro_f1(pairs: list[tuple[str, str]]) -> float:

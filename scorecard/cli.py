@@ -241,7 +241,7 @@ def main() -> None:
         show = getattr(exc, "show", None)
         show() if show else err.print(f"error: {exc.format_message()}", markup=False)
         sys.exit(exc.exit_code)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line and exit 3 instead of a traceback
         _fail(exc, f"error: unexpected {type(exc).__name__}: {exc} (a bug in scorecard; run with --debug"
                    " for the traceback and report it)", 3)
     if code == 130:  # Typer turns Ctrl-C into exit 130 without a word

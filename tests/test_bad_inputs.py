@@ -370,8 +370,8 @@ POLICY_CASES: dict[str, tuple[str, bytes]] = {
     "binary": ("policy.txt", bytes(range(256)) * 64),
     "PNG named .txt": ("policy.txt", b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(200)),
     "not decodable": ("policy.txt", b"\xff\xfe\xfa" + bytes(range(128, 256)) * 40),
-    "HTML with no text": ("policy.html", b"<html><head><script>var a=1;</script><style>p{}</style></head>"
-                                         b"<body><div></div></body></html>"),
+    "HTML with no text": ("policy.html", (b"<html><head><script>var a=1;</script><style>p{}</style></head>"
+                                          b"<body><div></div></body></html>")),
     "Markdown with only markup": ("policy.md", b"# \n\n---\n\n<!-- nothing -->\n"),
     "truncated PDF": ("policy.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<<"),
     "not a PDF at all": ("policy.pdf", b"this is not a PDF\n"),
@@ -455,9 +455,9 @@ def test_debug_shows_the_traceback(tmp_path):
     path = tmp_path / "rubric.yaml"
     path.write_text("version: [\n", encoding="utf-8")
     plain = subprocess.run([sys.executable, "-m", "scorecard", "validate", "--rubric", str(path)],
-                           capture_output=True, text=True)
+                           check=False, capture_output=True, text=True)
     debug = subprocess.run([sys.executable, "-m", "scorecard", "--debug", "validate", "--rubric", str(path)],
-                           capture_output=True, text=True)
+                           check=False, capture_output=True, text=True)
     assert plain.returncode == 2 and plain.stderr.count("\n") == 1 and "Traceback" not in plain.stderr
     assert "Traceback" in debug.stderr and "ScorecardError" in debug.stderr
 
@@ -475,7 +475,7 @@ if __name__ == "__main__":  # print what each case gives today, to review new ca
             os.environ.update(dict(case.env))
             args = case.setup(Path(tmp))
             import subprocess
-            r = subprocess.run([sys.executable, "-m", "scorecard", *args], capture_output=True, text=True, cwd=tmp)
+            r = subprocess.run([sys.executable, "-m", "scorecard", *args], check=False, capture_output=True, text=True, cwd=tmp)
             for key, _ in case.env:
                 os.environ.pop(key)
             print(f"{name}: [{r.returncode}] {r.stderr.replace(tmp, '{tmp}')!r}")

@@ -240,7 +240,7 @@ def test_feed_escapes_names_and_policy_text(tmp_path: Path):
 def test_an_unchanged_history_comes_from_the_build_cache(tmp_path: Path, monkeypatch):
     """Several versions are extracted once; the next build reads the history back from the site's manifest
     and renders the same bytes, until a file of the provider changes."""
-    import scorecard.history as history
+    from scorecard import history
     providers = tmp_path / "providers"
     folder = two_versions(providers)
     out = tmp_path / "site"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from re import _constants as sre_constants  # the regex parser's own view of a pattern, for required_literals
 from re import _parser as sre_parser
-from pathlib import Path
 from typing import Literal
 
 import ahocorasick
@@ -193,8 +193,7 @@ def _literals_in(items) -> set[str] | None:
 
 
 # Words in nearly every sentence of a privacy policy: a literal made of one of them filters nothing.
-_COMMON = frozenset("you your we our us will shall may can the and or to of for with not is are be this that it "
-                    "information data personal account request user users right rights use your".split())
+_COMMON = frozenset(["you", "your", "we", "our", "us", "will", "shall", "may", "can", "the", "and", "or", "to", "of", "for", "with", "not", "is", "are", "be", "this", "that", "it", "information", "data", "personal", "account", "request", "user", "users", "right", "rights", "use", "your"])
 
 
 def _selectivity(words: set[str]) -> int:
