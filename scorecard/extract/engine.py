@@ -27,11 +27,16 @@ def literal_hits(document: Document, lowered: str, starts: list[int], detectors:
     if detectors.literals.kind != ahocorasick.AHOCORASICK:
         return present
     sentences = document.sentences
+    low, high, words = 0, -1, None  # the current sentence's span and its set: hits come in text order
     for end, word in detectors.literals.iter(lowered):
         pos = end - len(word) + 1
-        i = bisect_right(starts, pos) - 1
-        if i >= 0 and pos < sentences[i].end:
-            present.setdefault(i, set()).add(word)
+        if not low <= pos < high:
+            i = bisect_right(starts, pos) - 1
+            if i < 0 or pos >= sentences[i].end:
+                continue
+            low, high = sentences[i].start, sentences[i].end
+            words = present.setdefault(i, set())
+        words.add(word)
     return present
 
 
@@ -130,6 +135,9 @@ def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Det
     """The hit a rule makes on sentence i, if any. `words`: the literals present in it (literal_hits)."""
     if rule.needs and rule.needs.isdisjoint(words):
         return None
+    for needs in rule.needs_also:
+        if needs.isdisjoint(words):
+            return None
     if not rule.cue.search(text):
         return None
     if any(p.search(text) for p in rule.unless) or not all(p.search(text) for p in rule.all):

@@ -69,6 +69,7 @@ class Rule:
     value: str
     cue: re.Pattern[str]
     needs: frozenset[str]  # the cue cannot match a sentence without one of these (required_literals)
+    needs_also: tuple[frozenset[str], ...]  # ... nor without one of each of these
     all: tuple[re.Pattern[str], ...]
     near: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
@@ -126,7 +127,7 @@ class Detectors:
 
     def seal(self) -> None:
         words = {w for p in self.practices.values() for w in p.keywords}
-        words |= {w for p in self.practices.values() for r in p.rules for w in r.needs}
+        words |= {w for p in self.practices.values() for r in p.rules for w in r.needs.union(*r.needs_also)}
         for word in sorted(words):
             self.literals.add_word(word, word)
         if words:
@@ -146,24 +147,39 @@ def fold_case(pattern: str) -> str:
     return _LITERAL_CASE.sub(lambda m: m.group(1) or m.group(2) or m.group(3).lower(), pattern)
 
 
-def required_literals(pattern: str, most: int = 12) -> tuple[str, ...]:
+def required_literals(pattern: str, most: int = 64) -> tuple[str, ...]:
     """Strings one of which every match of `pattern` contains, or () when none can be proved.
 
-    A `str in str` test for a few literals is far cheaper than running a regular expression of
-    alternations over a sentence, and most sentences a practice's keywords admit match none of
-    its cues. Read off the parsed pattern: runs of literal characters that no match can skip,
-    and alternations whose every branch has one; the most selective set wins.
+    A literal test is far cheaper than running a regular expression of alternations over a
+    sentence, and most sentences a practice's keywords admit match none of its cues. Read off the
+    parsed pattern: runs of literal characters that no match can skip, and alternations whose
+    every branch has one; the most selective set wins (required_literal_sets gives the others).
     """
+    sets = required_literal_sets(pattern, most, limit=1)
+    return sets[0] if sets else ()
+
+
+def required_literal_sets(pattern: str, most: int = 64, limit: int = 2) -> list[tuple[str, ...]]:
+    """Up to `limit` sets of strings, each of which every match must contain one of, most selective first."""
     try:
-        found = _literals_in(sre_parser.parse(pattern))
+        found = _candidate_sets(sre_parser.parse(pattern))
     except Exception:  # noqa: BLE001 - an internal parser we only use to speed up; never fail a load on it
-        return ()
-    if not found or len(found) > most or min(len(w) if w.strip().isalnum() else 3 for w in found) < 3:
-        return ()  # too many to test quickly, or a word so short it is everywhere ("@" and "?" are rare enough)
-    return tuple(sorted(found))
+        return []
+    usable: list[tuple[str, ...]] = []
+    for words in sorted(found, key=_selectivity, reverse=True):
+        # too many to test quickly, or a word so short it is everywhere ("@" and "?" are rare enough)
+        if len(words) > most or min(len(w) if w.strip().isalnum() else 3 for w in words) < 3 or _selectivity(words) < 3:
+            continue
+        if tuple(sorted(words)) not in usable:
+            usable.append(tuple(sorted(words)))
+    return usable[:limit]
 
 
 def _literals_in(items) -> set[str] | None:
+    return max(_candidate_sets(items), key=_selectivity, default=None)
+
+
+def _candidate_sets(items) -> list[set[str]]:
     c = sre_constants
     candidates: list[set[str]] = []
     run = ""
@@ -189,7 +205,7 @@ def _literals_in(items) -> set[str] | None:
             inner = None
         if inner:
             candidates.append(inner)
-    return max(candidates, key=_selectivity, default=None)
+    return candidates
 
 
 # Words in nearly every sentence of a privacy policy: a literal made of one of them filters nothing.
@@ -278,7 +294,9 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
             rloc = loc + ("values", value, i)
             cue = c.pattern(rule.cue, rloc + ("cue",))
             rules.append(Rule(
-                id=f"{key}.{value}[{i}]", value=value, cue=cue, needs=frozenset(required_literals(cue.pattern)),
+                id=f"{key}.{value}[{i}]", value=value, cue=cue,
+                needs=frozenset(needs[0]) if (needs := required_literal_sets(cue.pattern)) else frozenset(),
+                needs_also=tuple(frozenset(n) for n in needs[1:]),
                 all=c.patterns(rule.all, rloc + ("all",)), near=c.patterns(rule.near, rloc + ("near",)),
                 unless=c.patterns(rule.unless, rloc + ("unless",)), negation=rule.negation,
                 strength=STRENGTH[rule.strength]))
