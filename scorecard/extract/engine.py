@@ -176,8 +176,9 @@ def detect(document: Document, lowered: str, starts: list[int], practice: Practi
     for i in found:
         text = _text(document, i, texts)
         words = present.get(i, empty)
-        here = [hit for rule in practice.rules_for(words)
-                if (hit := apply_rule(rule, document, i, text, detectors, texts, words)) is not None]
+        here = [hit for rule in practice.rules
+                if not (rule.needs and rule.needs.isdisjoint(words))  # the cheap test first, without a call
+                and (hit := apply_rule(rule, document, i, text, detectors, texts, words)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
         if here and not (practice.skip is not None and practice.skip.search(text)):
             hits.extend(here)

@@ -93,25 +93,6 @@ class Practice:
     def keyword_set(self) -> frozenset[str]:
         return frozenset(self.keywords)
 
-    def rules_for(self, words: set[str] | frozenset[str]) -> list[Rule]:
-        """The rules that can match a sentence holding these literals, in declared order."""
-        index = _RULE_INDEX.get(id(self))
-        if index is None or index[0] is not self:
-            by_word: dict[str, list[int]] = {}
-            for n, rule in enumerate(self.rules):
-                for word in rule.needs:
-                    by_word.setdefault(word, []).append(n)
-            always = [n for n, rule in enumerate(self.rules) if not rule.needs]
-            index = _RULE_INDEX[id(self)] = (self, by_word, always)
-        _, by_word, always = index
-        chosen = set(always)
-        for word in words:
-            chosen.update(by_word.get(word, ()))
-        return [self.rules[n] for n in sorted(chosen)]
-
-
-_RULE_INDEX: dict[int, tuple] = {}  # Practice -> (itself, literal -> rule numbers, rules without literals)
-
 
 @dataclass(frozen=True, slots=True)
 class Detectors:
