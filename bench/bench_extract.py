@@ -4,8 +4,9 @@
 
 Writes copies of the five bundled policies to a temporary folder until the corpus holds
 --mb megabytes, then reads, normalizes, segments and extracts them one at a time on one
-core, as `scorecard build` does. Reports MB/s, and the peak traced memory for a 1 MB and a
---mb corpus: equal peaks show memory grows with one policy, not with the corpus.
+core, as `scorecard build` does. Reports MB/s (the best of --repeat passes, and the slowest)
+and the peak traced memory for a 1 MB and a --mb corpus: equal peaks show memory grows with
+one policy, not with the corpus.
 """
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=5.0, help="corpus size in MB (at least 5 for the target)")
     ap.add_argument("--target", type=float, default=2.0, help="required MB/s")
+    ap.add_argument("--repeat", type=int, default=3, help="timed passes over the corpus; the best is reported")
     args = ap.parse_args()
     rubric = load_rubric()
     detectors_for(rubric)  # compile the detectors once, outside the timing
@@ -65,12 +67,16 @@ def main() -> int:
         small = make_corpus(Path(tmp) / "small", 1.0)
         big = make_corpus(Path(tmp) / "big", args.mb)
         run(small[:5], rubric, trace=False)  # warm imports and caches
-        elapsed, size, _ = run(big, rubric, trace=False)
+        # The best of --repeat passes: other work on a shared machine only ever adds time.
+        timings = [run(big, rubric, trace=False) for _ in range(args.repeat)]
+        elapsed, size, _ = min(timings)
+        slowest = max(t[0] for t in timings)
         _, _, peak_small = run(small, rubric, trace=True)
         _, _, peak_big = run(big, rubric, trace=True)
     rate = size / 1e6 / elapsed
     print(f"corpus: {len(big)} files, {size / 1e6:.2f} MB")
-    print(f"throughput: {rate:.2f} MB/s on one core ({elapsed:.2f} s; read+decode+normalize+segment+detect)")
+    print(f"throughput: {rate:.2f} MB/s on one core ({elapsed:.2f} s; read+decode+normalize+segment+detect;"
+          f" best of {args.repeat}, slowest {size / 1e6 / slowest:.2f} MB/s)")
     print(f"peak traced memory: {peak_small / 1e6:.2f} MB for a 1 MB corpus, "
           f"{peak_big / 1e6:.2f} MB for a {args.mb:g} MB corpus")
     ok = rate >= args.target and peak_big <= 1.5 * peak_small + 1e6
