@@ -156,7 +156,9 @@ def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Det
                     break
     negated = False
     for match in rule.cue.finditer(text):  # a plain reading anywhere in the sentence beats a negated one
-        start = match.start("cue") if "cue" in rule.cue.groupindex else match.start()
+        # the word negation is checked before: the first `cue...` group that took part in the match
+        start = next((match.start(g) for g in rule.cue.groupindex if g.startswith("cue") and match.start(g) >= 0),
+                     match.start())
         if rule.negation == "ignore" or not is_negated(text, start, detectors):
             return Hit(rule.value, i, rule.strength, rule.id, context)
         negated = True
