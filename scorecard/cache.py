@@ -137,23 +137,17 @@ class BuildCache:
     def card(self, slug: str, key: str) -> Scorecard | None:
         """The previous scorecard of this provider if its folder did not change."""
         entry = self.previous.get("providers", {}).get(slug)
-        if not entry or entry.get("key") != key:
-            return None
-        try:
-            card = Scorecard.model_validate(entry["card"])
-        except (KeyError, ValidationError):
-            return None
-        self.hits += 1
-        self.entries[slug] = entry
-        return card
+        return self._adopt(slug, entry) if entry and entry.get("key") == key else None
 
     def last_good_card(self, slug: str) -> Scorecard | None:
         """The previous build's scorecard of this provider whatever changed since (for --keep-going: a
         provider whose new input fails keeps its last good pages instead of vanishing from the site).
         Its old key stays in the manifest, so the next build tries the provider again."""
         entry = self.previous.get("providers", {}).get(slug)
-        if not entry:
-            return None
+        return self._adopt(slug, entry) if entry else None
+
+    def _adopt(self, slug: str, entry: dict) -> Scorecard | None:
+        """Take over a previous manifest entry (its card, pages and key) for this build."""
         try:
             card = Scorecard.model_validate(entry["card"])
         except (KeyError, ValidationError):

@@ -88,10 +88,7 @@ class Practice:
     rules: tuple[Rule, ...]
     python: PythonDetector | None = None
     follow: bool | str = False
-
-    @property
-    def keyword_set(self) -> frozenset[str]:
-        return frozenset(self.keywords)
+    keyword_set: frozenset[str] = frozenset()  # the keywords as a set, for engine.candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,4 +293,4 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
     return Practice(key, tuple(spec.keywords), trigger, tuple(priority),
                     c.joined(spec.skip, loc + ("skip",)),
                     c.pattern(spec.qualifiers, loc + ("qualifiers",)) if spec.qualifiers else None,
-                    tuple(rules), python, spec.follow)
+                    tuple(rules), python, spec.follow, frozenset(spec.keywords))
