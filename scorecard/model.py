@@ -96,6 +96,10 @@ class Evidence(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     section: str = ""
+    # What this sentence says, for readers and reviewers: the value it supports and the ids of the
+    # detection rules that read it so (empty for hand-written evidence).
+    value: str = ""
+    rules: list[str] = Field(default_factory=list)
 
 
 class Fact(BaseModel):
@@ -109,7 +113,9 @@ class Fact(BaseModel):
     source: Source = "extracted"
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
     needs_review: bool = False
-    note: str = ""
+    note: str = Field(default="", description="Plain words for readers: what disagreed, what is qualified.")
+    rules: list[str] = Field(default_factory=list, description="Ids of the detection rules that decided the value.")
+    partial: bool = Field(default=False, description="The claim covers only part of the data (card data only, say).")
     reviewer: str = ""
     reviewed_on: dt.date | None = None
 
