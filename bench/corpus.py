@@ -120,6 +120,11 @@ def normalize_organisation(name: str) -> str:
     return " ".join(w for w in words if w != "the") or name.casefold()
 
 
+def shown(message: str) -> str:
+    """Messages name files relative to the repository root, as the reader typed them."""
+    return message.replace(f"{ROOT}/", "")
+
+
 def fold(text: str) -> str:
     return " ".join(text.split())
 
@@ -342,7 +347,7 @@ def check_labels(path: Path, policies: dict[str, Policy], texts: dict[str, list[
         for extra in fact.get("accept") or []:
             if extra not in allowed:
                 problems.append(f"{path}: {practice}: accept value '{extra}' is not in the vocabulary")
-        if value != "not_stated" and "quote" not in fact:
+        if value in allowed and value != "not_stated" and "quote" not in fact:
             problems.append(f"{path}: {practice}: value '{value}' has no quote")
         if "quote" in fact and (problem := quote_problem(fact["quote"], practice)):
             problems.append(problem)
@@ -380,7 +385,7 @@ def check() -> int:
         if missing:
             problems.append(f"{SPLIT}: policies in no half (run split): {', '.join(missing)}")
     for problem in problems:
-        print(problem)
+        print(shown(problem))
     print(f"checked {len(policies)} meta.yaml and {len(labels)} labels files: {len(problems)} problems")
     return 1 if problems else 0
 
@@ -392,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"stats": stats, "split": split, "check": check}[args.command]()
     except CorpusError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shown(str(exc))}", file=sys.stderr)
         return 2
 
 
