@@ -3,6 +3,13 @@
     python bench/corpus.py stats     counts and whether each goal of issue 10 §1 is met
     python bench/corpus.py split     write corpus/split.yaml (every organisation in dev or test)
     python bench/corpus.py check     validate every meta.yaml and every labels file
+    python bench/corpus.py score --half dev|test [--sentences] [--misses] [--code DIR] [--json FILE]
+                                     extraction against the settled labels of one half: per practice
+                                     accuracy, macro-F1, precision/recall per value, confusion matrix
+
+Scoring protocol (issue 10): rules are fixed against --half dev only; --half test is run once per round, at a
+named commit, and its misses (--misses) are read only after its figures are recorded. --code DIR scores the
+scorecard package of another checkout (an earlier commit) against today's labels.
 
 Works on whatever policies/ holds, so on the union of several builders' branches.
 Bad input: one line naming the file (and line:col where YAML gives one), exit 2; `check` lists every
@@ -390,11 +397,129 @@ def check() -> int:
     return 1 if problems else 0
 
 
+# --- score -------------------------------------------------------------------------------------------
+
+NOT_STATED = "not_stated"
+
+
+def half_ids(half: str) -> list[str]:
+    data = load_yaml(SPLIT) or {}
+    return sorted(pid for ids in (data.get(half) or {}).values() for pid in ids)
+
+
+def settled_labels(policy_id: str) -> dict[str, Any] | None:
+    path = LABELS / f"{policy_id}.yaml"
+    data = load_yaml(path) if path.exists() else None
+    return data if isinstance(data, dict) else None
+
+
+def macro_f1(pairs: list[tuple[str, str]]) -> tuple[float, dict[str, tuple[float, float, int]]]:
+    """Macro-F1 over the values seen (expected or predicted), and per value (precision, recall, support)."""
+    values = sorted({e for e, _ in pairs} | {g for _, g in pairs})
+    per: dict[str, tuple[float, float, int]] = {}
+    f1s = []
+    for value in values:
+        tp = sum(1 for e, g in pairs if e == value and g == value)
+        fp = sum(1 for e, g in pairs if e != value and g == value)
+        fn = sum(1 for e, g in pairs if e == value and g != value)
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        per[value] = (p, r, tp + fn)
+        f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+    return (sum(f1s) / len(f1s) if f1s else 0.0), per
+
+
+def score_command(args: argparse.Namespace) -> int:
+    if args.code:
+        sys.path.insert(0, str(Path(args.code).resolve()))
+    from scorecard.extract import extract
+    from scorecard.rubric import load_rubric
+    from scorecard.text import parse_text, read_policy
+
+    rubric = load_rubric()
+    by_id = {p.id: p for p in load_policies()}
+    ids = half_ids(args.half)
+    results: dict[str, list[tuple[str, str, str]]] = {k: [] for k in VOCABULARY}
+    unlabelled = []
+    for pid in ids:
+        labels = settled_labels(pid)
+        if labels is None:
+            unlabelled.append(pid)
+            continue
+        if args.sentences:
+            for sentence in labels.get("sentences") or []:
+                text = str(sentence["text"])
+                facts = extract(parse_text(text), rubric)
+                expected = sentence.get("labels") or {}
+                for practice in VOCABULARY:
+                    got = facts[practice]
+                    results[practice].append((str(expected.get(practice, NOT_STATED)), got.value,
+                                              f"{pid}: {text!r}  rules={','.join(getattr(got, 'rules', []) or [])}"))
+            continue
+        facts = extract(read_policy(by_id[pid].file), rubric)
+        for practice in VOCABULARY:
+            label = (labels.get("facts") or {}).get(practice) or {"value": NOT_STATED}
+            expected = str(label["value"])
+            got = facts[practice]
+            value = expected if got.value in (label.get("accept") or []) else got.value
+            quote = got.evidence[0].quote if got.evidence else ""
+            why = f"{pid}: rules={','.join(getattr(got, 'rules', []) or [])} quote={quote[:160]!r}"
+            if expected != NOT_STATED:
+                why += f"  label quote={str(label.get('quote', ''))[:160]!r}"
+            results[practice].append((expected, value, why))
+    unit = "sentences" if args.sentences else "policies"
+    scored = len(ids) - len(unlabelled)
+    print(f"half {args.half}: {scored} policies scored" + (f", {len(unlabelled)} without settled labels" if unlabelled else "")
+          + (f"; {len(results['data_sale'])} sentences" if args.sentences else ""))
+    print(f"{'practice':22} {unit:>9} {'accuracy':>8} {'macro-F1':>8}   per value: precision/recall (support)")
+    summary: dict[str, Any] = {}
+    for practice, rows in results.items():
+        pairs = [(e, g) for e, g, _ in rows]
+        if not pairs:
+            continue
+        f1, per = macro_f1(pairs)
+        accuracy = sum(e == g for e, g in pairs) / len(pairs)
+        summary[practice] = {"n": len(pairs), "accuracy": round(accuracy, 4), "macro_f1": round(f1, 4),
+                             "confusion": {f"{e}->{g}": n for (e, g), n in sorted(Counter(pairs).items())}}
+        detail = "  ".join(f"{v} {p:.2f}/{r:.2f} ({n})" for v, (p, r, n) in per.items())
+        print(f"{practice:22} {len(pairs):9} {accuracy:8.3f} {f1:8.3f}   {detail}")
+    if summary:
+        mean = sum(s["macro_f1"] for s in summary.values()) / len(summary)
+        print(f"{'mean macro-F1':22} {'':9} {'':8} {mean:8.3f}")
+    print("\nconfusion matrices (rows: label, columns: extracted)")
+    for practice, rows in results.items():
+        if not rows:
+            continue
+        values = sorted({e for e, _, _ in rows} | {g for _, g, _ in rows})
+        counts = Counter((e, g) for e, g, _ in rows)
+        print(f"  {practice}")
+        print("    " + " " * 14 + "".join(f"{v[:12]:>13}" for v in values))
+        for e in values:
+            print(f"    {e[:14]:14}" + "".join(f"{counts[(e, g)]:13}" for g in values))
+    if args.json:
+        Path(args.json).write_text(yaml.safe_dump(summary, sort_keys=False), encoding="utf-8")
+    if args.misses:
+        for practice, rows in results.items():
+            misses = [(e, g, w) for e, g, w in rows if e != g]
+            if misses:
+                print(f"\n== {practice}: {len(misses)} misses")
+                for e, g, w in misses:
+                    print(f"  [label {e}, got {g}] {w}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["stats", "split", "check"])
+    parser.add_argument("command", choices=["stats", "split", "check", "score"])
+    parser.add_argument("--half", choices=["dev", "test"], default="dev", help="score: which half (default dev)")
+    parser.add_argument("--sentences", action="store_true", help="score: the labelled sentences, each read alone")
+    parser.add_argument("--misses", action="store_true", help="score: list every miss with its rule ids")
+    parser.add_argument("--code", default="", help="score: the checkout whose scorecard package is scored")
+    parser.add_argument("--json", default="", help="score: also write the figures to this YAML file")
     args = parser.parse_args(argv)
     try:
+        if args.command == "score":
+            return score_command(args)
         return {"stats": stats, "split": split, "check": check}[args.command]()
     except CorpusError as exc:
         print(f"error: {shown(str(exc))}", file=sys.stderr)
