@@ -208,6 +208,8 @@ SPLIT_HEADER = """\
 #  3. in that order, put each organisation in the half that keeps the halves most even, measured as
 #     4 x |policy count difference| + |difference| per era value + |difference| per format value;
 #     a tie goes to dev when the digest's first byte is even, else to test.
+#  An organisation already in this file keeps its half (a split is never redrawn once labels exist):
+#  only organisations new to the corpus are placed by the rule above.
 # Fixing rules uses dev only; test is scored once per round at a named commit, its misses unread before.
 """
 
@@ -217,13 +219,16 @@ def imbalance(one: Counter[str], other: Counter[str]) -> int:
     return sum((4 if key == "policies" else 1) * abs(one[key] - other[key]) for key in set(one) | set(other))
 
 
-def make_split(policies: list[Policy]) -> dict[str, str]:
+def make_split(policies: list[Policy], previous: dict[str, str] | None = None) -> dict[str, str]:
+    """Organisation -> half. `previous` (organisation -> half, from the file) is kept as it was."""
+    previous = previous or {}
     groups: dict[str, list[Policy]] = {}
     for p in policies:
         groups.setdefault(normalize_organisation(p.organisation), []).append(p)
     counts = {half: Counter[str]() for half in ("dev", "test")}
     assignment: dict[str, str] = {}
-    for name in sorted(groups, key=lambda n: hashlib.sha256(n.encode()).hexdigest()):
+    kept = {normalize_organisation(org): half for org, half in previous.items()}
+    for name in sorted(groups, key=lambda n: (n not in kept, hashlib.sha256(n.encode()).hexdigest())):
         digest = hashlib.sha256(name.encode()).digest()
         members = groups[name]
         added = Counter[str]({"policies": len(members)})
@@ -233,6 +238,7 @@ def make_split(policies: list[Policy]) -> dict[str, str]:
 
         dev_cost, test_cost = imbalance(counts["dev"] + added, counts["test"]), imbalance(counts["test"] + added, counts["dev"])
         half = "dev" if dev_cost < test_cost or (dev_cost == test_cost and digest[0] % 2 == 0) else "test"
+        half = kept.get(name, half)
         counts[half] += added
         for p in members:
             assignment[p.organisation] = half
@@ -241,7 +247,11 @@ def make_split(policies: list[Policy]) -> dict[str, str]:
 
 def split() -> int:
     policies = load_policies()
-    assignment = make_split(policies)
+    previous: dict[str, str] = {}
+    if SPLIT.exists():
+        data = load_yaml(SPLIT) or {}
+        previous = {org: half for half in ("dev", "test") for org in (data.get(half) or {})}
+    assignment = make_split(policies, previous)
     halves: dict[str, dict[str, list[str]]] = {"dev": {}, "test": {}}
     for p in policies:
         halves[assignment[p.organisation]].setdefault(p.organisation, []).append(p.id)
