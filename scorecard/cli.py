@@ -179,20 +179,29 @@ def fetch(
         help="Providers to fetch (default: every provider with a policy_url).", show_default=False)] = None,
     providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
     rubric: RubricOpt = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a server.")] = 20.0,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.1, help="Seconds for a whole page: connecting, redirects, headers and body.")] = 20.0,
+    accept: Annotated[bool, typer.Option(
+        "--accept", help="Download nothing: make the page kept aside for each named provider (one that did"
+        " not read like a privacy policy) its newest version.")] = False,
 ) -> None:
-    """Download each policy_url; keep a dated snapshot in versions/ when the text changed. Exit 1 if any failed."""
+    """Download each policy_url; keep a dated snapshot in versions/ when the text changed. A page that does
+    not read like a policy is kept aside in versions/.pending/. Exit 1 if any failed or was kept aside."""
     from .errors import BuildFailed
     from .fetch import FetchOptions, fetch_providers
     from .rubric import load_rubric
 
-    results = fetch_providers(providers, load_rubric(rubric), slugs, FetchOptions(timeout=timeout),
-                              report=lambda r: (err if r.failed else out).print(
+    results = fetch_providers(providers, load_rubric(rubric), slugs,
+                              FetchOptions(timeout=timeout, total_timeout=timeout), accept=accept,
+                              report=lambda r: (err if r.failed or r.held else out).print(
                                   f"{r.slug}: {r.status}: {r.message}", markup=False, soft_wrap=True))
-    failed = sum(r.failed for r in results)
-    if failed:
-        raise BuildFailed(f"{failed} of {len(results)} provider(s) could not be fetched; nothing saved before"
-                          " was changed")
+    failed, held = sum(r.failed for r in results), sum(r.held for r in results)
+    if failed or held:
+        problems = [f"{failed} of {len(results)} provider(s) could not be fetched"] if failed else []
+        if held:
+            problems.append(f"{held} page(s) kept aside, not saved: check them, then 'scorecard fetch SLUG"
+                            " --accept'")
+        raise BuildFailed(f"{', '.join(problems)}; nothing saved before was changed")
 
 
 @app.command()
