@@ -18,7 +18,15 @@ from ..model import PolicyVersion, Provider, Rubric
 from ..providers import load_provider
 from .http import USER_AGENT, FetchError, FetchOptions, Page, download
 from .maintext import main_text
-from .snapshots import accept_pending, discard_pending, hold_snapshot, list_versions, normalized, read_text, save_snapshot
+from .snapshots import (
+    accept_pending,
+    discard_pending,
+    hold_snapshot,
+    list_versions,
+    normalized,
+    read_text,
+    save_snapshot,
+)
 from .vetting import doubt, page_title
 from .wayback import capture_day, original_page_url
 
@@ -61,7 +69,7 @@ def fetch_provider(provider: Provider, options: FetchOptions | None = None,
         page = download(original_page_url(url, hosts), options)
         text, ext = main_text(page, options)
     except ScorecardError as exc:
-        return FetchResult(provider.slug, "failed", exc.message if isinstance(exc, FetchError) else str(exc))
+        return FetchResult(provider.slug, "failed", str(exc))  # one line, whatever a URL holds
     archived = capture_day(page.final_url, hosts) or capture_day(url, hosts)
     day = archived or now.date()
     before = [v for v in versions if v.date is None or v.date <= day]

@@ -56,17 +56,21 @@ class Page:
         return self.media_type in HTML_TYPES
 
 
-def check_url(url: str, came_from: str | None = None) -> httpx.URL:
-    """`url` parsed, if it is one scorecard may fetch: http or https with a host; else a FetchError."""
+def check_url(url: str, came_from: str | None = None, shown: str | None = None) -> httpx.URL:
+    """`url` parsed, if it is one scorecard may fetch: http or https with a host; else a FetchError naming
+    it as `shown` (a redirect's Location as sent)."""
     where = f"redirect from {came_from} to" if came_from else "cannot fetch"
+    shown = (url if shown is None else shown)[:300]
     try:
         parsed = httpx.URL(url)
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise ValueError("port out of range")
     except (httpx.InvalidURL, ValueError, UnicodeError):
-        raise FetchError(f"{where} '{url}': not a valid URL") from None
+        raise FetchError(f"{where} '{shown}': not a valid URL") from None
     if parsed.scheme not in ("http", "https"):
-        raise FetchError(f"{where} '{url}': only http and https URLs are fetched")
+        raise FetchError(f"{where} '{shown}': only http and https URLs are fetched")
     if not parsed.host:
-        raise FetchError(f"{where} '{url}': the URL has no host")
+        raise FetchError(f"{where} '{shown}': the URL has no host")
     return parsed
 
 
@@ -78,17 +82,25 @@ def download(url: str, options: FetchOptions | None = None) -> Page:
     target = check_url(url)
     deadline = time.monotonic() + options.total_timeout
     headers = {"User-Agent": options.user_agent,
-               "Accept": "text/html, application/xhtml+xml, text/plain;q=0.9"}
+               "Accept": "text/html, application/xhtml+xml, text/plain;q=0.9", "Accept-Encoding": "gzip, deflate"}
     try:
         for _hop in range(options.max_redirects + 1):
-            with httpx.Client(transport=deadline_transport(target, deadline), follow_redirects=False,
-                              timeout=httpx.Timeout(options.timeout), headers=headers) as client, \
-                    client.stream("GET", target) as response:
-                final = str(response.url)
-                if response.is_redirect:
-                    target = check_url(_location(response), came_from=final)
-                    continue
-                return _page(url, final, response, options)
+            # Redirects are followed here, not by httpx: each Location is checked (http or https, a valid
+            # URL) and named in the error, and one deadline spans every hop.
+            request = httpx.Request("GET", target, headers=headers,
+                                    extensions={"timeout": httpx.Timeout(options.timeout).as_dict()})
+            with deadline_transport(target, deadline) as transport:
+                response = transport.handle_request(request)
+                response.request = request
+                try:
+                    final = str(response.url)
+                    location = response.headers.get("location", "").strip()
+                    if response.is_redirect and location:
+                        target = check_url(_join(response.url, location), came_from=final, shown=location)
+                        continue
+                    return _page(url, final, response, options)
+                finally:
+                    response.close()
         raise FetchError(f"more than {options.max_redirects} redirects from {url}")
     except httpx.TimeoutException:
         if time.monotonic() >= deadline:
@@ -98,12 +110,11 @@ def download(url: str, options: FetchOptions | None = None) -> Page:
         raise FetchError(f"cannot download {url}: {exc or type(exc).__name__}") from None
 
 
-def _location(response: httpx.Response) -> str:
-    location = response.headers.get("location", "")
+def _join(base: httpx.URL, location: str) -> str:
     try:
-        return str(response.url.join(location))
+        return str(base.join(location))
     except (httpx.InvalidURL, ValueError, UnicodeError):
-        return location  # check_url names it as not a valid URL
+        return location  # check_url names it as not a valid URL (or not http)
 
 
 def _page(url: str, final: str, response: httpx.Response, options: FetchOptions) -> Page:
