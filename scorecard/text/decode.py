@@ -10,6 +10,7 @@ from ..errors import PolicyError
 # cp1252 leaves five bytes undefined; a file holding them (or NULs) is binary, not a policy.
 _CP1252_HOLES = frozenset(b"\x81\x8d\x8f\x90\x9d")
 _SNIFF_BYTES = 4096  # enough of the start to see the NUL pattern of UTF-16
+_MIN_PAIRS = 16  # fewer characters than this say nothing about an encoding
 _UTF16_NUL_SHARE = 0.3  # Latin-script UTF-16 has a NUL in about every other byte; text in UTF-8 has none
 
 
@@ -20,7 +21,7 @@ def utf16_without_bom(data: bytes) -> str | None:
     odd positions in little-endian, the even ones in big-endian, and almost none on the other side."""
     head = data[:_SNIFF_BYTES]
     pairs = len(head) // 2
-    if pairs < 2 or b"\x00" not in head:
+    if pairs < _MIN_PAIRS or b"\x00" not in head:
         return None
     even, odd = head[0::2].count(0), head[1::2].count(0)
     if odd >= _UTF16_NUL_SHARE * pairs and even <= odd // 10:
@@ -32,11 +33,16 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 def decode_utf16(data: bytes) -> str | None:
     """The text of UTF-16 `data` (BOM or sniffed), or None if it is not UTF-16. Raises UnicodeDecodeError
-    for bytes that look like UTF-16 but are not valid."""
+    for bytes with a UTF-16 BOM that are not valid UTF-16; a sniffed guess that does not decode is None."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     encoding = utf16_without_bom(data)
-    return data.decode(encoding) if encoding else None
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
 
 
 def sniff_text(data: bytes) -> str:
@@ -53,8 +59,7 @@ def decode_bytes(data: bytes, path: Path) -> str:
     try:
         text = decode_utf16(data)
     except UnicodeDecodeError:
-        raise PolicyError("not valid UTF-16 text, though its byte-order mark or NUL bytes say UTF-16",
-                          path) from None
+        raise PolicyError("not valid UTF-16 text despite its byte-order mark", path) from None
     if text is not None:
         return text.removeprefix("\ufeff")
     data = data.removeprefix(codecs.BOM_UTF8)
