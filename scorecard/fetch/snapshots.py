@@ -57,7 +57,7 @@ def list_versions(provider: Provider) -> list[PolicyVersion]:
     return sorted(versions, key=_order)
 
 
-def _order(version: PolicyVersion) -> tuple:
+def _order(version: PolicyVersion) -> tuple[dt.date, int]:
     match = SNAPSHOT.match(version.path.name) if version.id != POLICY_VERSION_ID else None
     n = int(match["n"] or 1) if match else 0
     return (version.date or dt.date.min, n)
@@ -93,7 +93,8 @@ def _meta(path: Path) -> SnapshotMeta | None:
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
         raise doc.error((), "a snapshot's .yaml must be a mapping with file, url, retrieved and sha256")
-    return doc.validate(SnapshotMeta)
+    meta: SnapshotMeta = doc.validate(SnapshotMeta)
+    return meta
 
 
 def read_text(version: PolicyVersion) -> str:
