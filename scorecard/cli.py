@@ -94,19 +94,16 @@ def extract(
     rubric: RubricOpt = None,
     fmt: Annotated[Format, typer.Option("--format", help="json, jsonl (one line per file) or yaml.")] = Format.json,
     max_policy_mb: MaxPolicyOpt = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: every core); output is in input order.",
+        show_default=False)] = None,
 ) -> None:
     """Print the facts found in policy files, without building."""
-    from .extract import extract_file
-    from .limits import check_policy_file
-    from .render.data import fact_json
+    from .extract.parallel import extract_records
     from .rubric import load_rubric
 
-    loaded = load_rubric(rubric)
     results = []
-    for path in paths:
-        check_policy_file(path, max_policy_mb)
-        _doc, facts = extract_file(path, loaded)
-        record = {"file": str(path), "facts": {key: fact_json(facts[key]) for key in loaded.keys}}
+    for record in extract_records(paths, load_rubric(rubric), max_policy_mb, jobs):
         if fmt is Format.jsonl:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             sys.stdout.flush()
