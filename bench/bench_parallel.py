@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scorecard.text import read_policy  # noqa: E402
+from scorecard.text import read_policy
 
 TARGET_CHARS = 4000  # a small policy: the size of many real ones
 
