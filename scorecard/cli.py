@@ -117,6 +117,35 @@ def extract(
         sys.stdout.write(yaml.safe_dump_all(results, allow_unicode=True, sort_keys=False))
 
 
+@app.command("extract-cluster")
+def extract_cluster(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Policy files, folders (every policy file inside) or glob patterns, on a filesystem every"
+        " worker sees.")],
+    out_file: Annotated[Path, typer.Option("--out", help="JSONL file to write, one line per file.")],
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address, tcp://HOST:8786 (default: a local cluster).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Local cluster only: worker processes (default: every core).",
+        show_default=False)] = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Files per task.")] = 200,
+    rubric: RubricOpt = None,
+    max_policy_mb: MaxPolicyOpt = None,
+) -> None:
+    """Extract facts from a whole corpus on a Dask cluster (pip install 'scorecard[cluster]'): the lines
+    of 'extract --format jsonl', in input order; a file that cannot be read is an error line (exit 1)."""
+    from .errors import BuildFailed
+    from .extract.cluster import extract_cluster as run_cluster
+
+    report = run_cluster(inputs, out_file, scheduler=scheduler, workers=workers, batch=batch, rubric=rubric,
+                         max_policy_mb=max_policy_mb)
+    err.print(f"Extracted {report.files} files in {report.batches} tasks on {report.workers} workers in"
+              f" {report.seconds:.1f} s: {report.out}", markup=False)
+    if report.errors:
+        raise BuildFailed(f"{report.errors} of {report.files} files could not be read; their lines in"
+                          f" {report.out} say why")
+
+
 @app.command()
 def score(
     dirs: Annotated[list[Path], typer.Argument(help="Provider folders.")],
