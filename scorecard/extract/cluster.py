@@ -129,7 +129,7 @@ def _connect(scheduler: str | None, workers: int | None) -> tuple[Client, Callab
 
     cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=workers or cores(), threads_per_worker=1, processes=True,
-                           host="127.0.0.1", dashboard_address=":0", silence_logs=40)
+                           host="127.0.0.1", dashboard_address=":0", silence_logs=50)
     client = Client(cluster)  # type: ignore[no-untyped-call]
 
     def close() -> None:
@@ -157,7 +157,9 @@ def extract_cluster(inputs: Iterable[str | Path], out: str | Path, *, scheduler:
     try:
         nworkers = max(1, len(client.scheduler_info().get("workers", {})))
         window: deque[Future[tuple[list[str], int]]] = deque()
-        pending = _batches(paths, max(1, batch))
+        # Small runs are cut finer, so that every worker gets work and the last batch is not a long tail.
+        size = max(1, min(batch, -(-len(paths) // (nworkers * IN_FLIGHT_PER_WORKER))))
+        pending = _batches(paths, size)
         with tmp.open("w", encoding="utf-8") as handle:
             while True:
                 while len(window) < nworkers * IN_FLIGHT_PER_WORKER:
