@@ -94,19 +94,16 @@ def extract(
     rubric: RubricOpt = None,
     fmt: Annotated[Format, typer.Option("--format", help="json, jsonl (one line per file) or yaml.")] = Format.json,
     max_policy_mb: MaxPolicyOpt = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: every core); output is in input order.",
+        show_default=False)] = None,
 ) -> None:
     """Print the facts found in policy files, without building."""
-    from .extract import extract_file
-    from .limits import check_policy_file
-    from .render.data import fact_json
+    from .extract.parallel import extract_records
     from .rubric import load_rubric
 
-    loaded = load_rubric(rubric)
     results = []
-    for path in paths:
-        check_policy_file(path, max_policy_mb)
-        _doc, facts = extract_file(path, loaded)
-        record = {"file": str(path), "facts": {key: fact_json(facts[key]) for key in loaded.keys}}
+    for record in extract_records(paths, load_rubric(rubric), max_policy_mb, jobs):
         if fmt is Format.jsonl:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             sys.stdout.flush()
@@ -118,6 +115,35 @@ def extract(
     elif fmt is Format.yaml:
         import yaml
         sys.stdout.write(yaml.safe_dump_all(results, allow_unicode=True, sort_keys=False))
+
+
+@app.command("extract-cluster")
+def extract_cluster(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Policy files, folders (every policy file inside) or glob patterns, on a filesystem every"
+        " worker sees.")],
+    out_file: Annotated[Path, typer.Option("--out", help="JSONL file to write, one line per file.")],
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address, tcp://HOST:8786 (default: a local cluster).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Local cluster only: worker processes (default: every core).",
+        show_default=False)] = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Files per task.")] = 200,
+    rubric: RubricOpt = None,
+    max_policy_mb: MaxPolicyOpt = None,
+) -> None:
+    """Extract facts from a whole corpus on a Dask cluster (pip install 'scorecard[cluster]'): the lines
+    of 'extract --format jsonl', in input order; a file that cannot be read is an error line (exit 1)."""
+    from .errors import BuildFailed
+    from .extract.cluster import extract_cluster as run_cluster
+
+    report = run_cluster(inputs, out_file, scheduler=scheduler, workers=workers, batch=batch, rubric=rubric,
+                         max_policy_mb=max_policy_mb)
+    err.print(f"Extracted {report.files} files in {report.batches} tasks on {report.workers} workers in"
+              f" {report.seconds:.1f} s: {report.out}", markup=False)
+    if report.errors:
+        raise BuildFailed(f"{report.errors} of {report.files} files could not be read; their lines in"
+                          f" {report.out} say why")
 
 
 @app.command()
@@ -179,20 +205,29 @@ def fetch(
         help="Providers to fetch (default: every provider with a policy_url).", show_default=False)] = None,
     providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
     rubric: RubricOpt = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a server.")] = 20.0,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.1, help="Seconds for a whole page: connecting, redirects, headers and body.")] = 20.0,
+    accept: Annotated[bool, typer.Option(
+        "--accept", help="Download nothing: make the page kept aside for each named provider (one that did"
+        " not read like a privacy policy) its newest version.")] = False,
 ) -> None:
-    """Download each policy_url; keep a dated snapshot in versions/ when the text changed. Exit 1 if any failed."""
+    """Download each policy_url; keep a dated snapshot in versions/ when the text changed. A page that does
+    not read like a policy is kept aside in versions/.pending/. Exit 1 if any failed or was kept aside."""
     from .errors import BuildFailed
     from .fetch import FetchOptions, fetch_providers
     from .rubric import load_rubric
 
-    results = fetch_providers(providers, load_rubric(rubric), slugs, FetchOptions(timeout=timeout),
-                              report=lambda r: (err if r.failed else out).print(
+    results = fetch_providers(providers, load_rubric(rubric), slugs,
+                              FetchOptions(timeout=timeout, total_timeout=timeout), accept=accept,
+                              report=lambda r: (err if r.failed or r.held else out).print(
                                   f"{r.slug}: {r.status}: {r.message}", markup=False, soft_wrap=True))
-    failed = sum(r.failed for r in results)
-    if failed:
-        raise BuildFailed(f"{failed} of {len(results)} provider(s) could not be fetched; nothing saved before"
-                          " was changed")
+    failed, held = sum(r.failed for r in results), sum(r.held for r in results)
+    if failed or held:
+        problems = [f"{failed} of {len(results)} provider(s) could not be fetched"] if failed else []
+        if held:
+            problems.append(f"{held} page(s) kept aside, not saved: check them, then 'scorecard fetch SLUG"
+                            " --accept'")
+        raise BuildFailed(f"{', '.join(problems)}; nothing saved before was changed")
 
 
 @app.command()

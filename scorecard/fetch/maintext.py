@@ -5,6 +5,7 @@ import re
 
 import trafilatura
 
+from ..text.decode import decode_utf16, utf16_without_bom
 from .http import FetchError, FetchOptions, Page
 from .wayback import TOOLBAR_XPATHS, strip_notices, strip_toolbar
 
@@ -27,7 +28,9 @@ def main_text(page: Page, options: FetchOptions | None = None) -> tuple[str, str
 
 def _from_html(page: Page) -> str:
     html = strip_toolbar(page.body)
-    source: bytes | str = _decode(html, page.charset) if page.charset else html  # else trafilatura detects it
+    source: bytes | str = html  # with no charset, trafilatura detects it, except UTF-16 without a BOM
+    if page.charset or utf16_without_bom(html):
+        source = _decode(html, page.charset)
     tree = trafilatura.load_html(source)
     if tree is None:
         raise FetchError(f"{page.final_url} is not readable HTML")
@@ -39,17 +42,28 @@ def _from_html(page: Page) -> str:
 
 
 def _decode(body: bytes, charset: str | None) -> str:
-    for encoding in (charset, "utf-8"):
-        if encoding:
-            try:
-                return body.decode(encoding)
-            except (LookupError, UnicodeDecodeError):
-                continue
-    return body.decode("cp1252", errors="replace")
+    """The declared charset if it fits; UTF-16 told by its BOM or NUL bytes (a declared 'utf-16' without a
+    BOM says nothing of byte order); UTF-8; else cp1252 with replacements, never NUL-ridden mojibake."""
+    declared = (charset or "").lower().replace("_", "-")
+    if declared and declared not in ("utf-16", "utf16"):
+        try:
+            return body.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        text = decode_utf16(body)
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        return text.removeprefix("\ufeff")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace")
 
 
 def tidy(text: str) -> str:
     """Unix newlines, no trailing spaces, at most one blank line in a row, one final newline."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").lstrip("\ufeff")
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return BLANK_LINES.sub("\n\n", text).strip() + "\n"

@@ -57,7 +57,7 @@ def list_versions(provider: Provider) -> list[PolicyVersion]:
     return sorted(versions, key=_order)
 
 
-def _order(version: PolicyVersion) -> tuple:
+def _order(version: PolicyVersion) -> tuple[dt.date, int]:
     match = SNAPSHOT.match(version.path.name) if version.id != POLICY_VERSION_ID else None
     n = int(match["n"] or 1) if match else 0
     return (version.date or dt.date.min, n)
@@ -93,7 +93,8 @@ def _meta(path: Path) -> SnapshotMeta | None:
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
         raise doc.error((), "a snapshot's .yaml must be a mapping with file, url, retrieved and sha256")
-    return doc.validate(SnapshotMeta)
+    meta: SnapshotMeta = doc.validate(SnapshotMeta)
+    return meta
 
 
 def read_text(version: PolicyVersion) -> str:
@@ -131,3 +132,89 @@ def _free_stem(folder: Path, day: dt.date) -> str:
         n += 1
         stem = f"{day.isoformat()}-{n}"
     return stem
+
+
+# --- pages kept aside -------------------------------------------------------------------------------
+# A page that does not read like a privacy policy (fetch/vetting.py) waits in versions/.pending/ (a dot
+# folder, which every reader of versions/ skips) until a person accepts it: `scorecard fetch SLUG --accept`.
+PENDING_DIR = ".pending"
+PENDING_HEADER = ("# Kept aside by `scorecard fetch`, not a version: {reason}\n"
+                  "# If it is the policy after all: scorecard fetch {slug} --accept\n")
+
+
+def pending_folder(provider: Provider) -> Path:
+    return provider.folder / VERSIONS_DIR / PENDING_DIR
+
+
+def pending_page(provider: Provider) -> tuple[Path, SnapshotMeta] | None:
+    """The page kept aside for `provider` and its metadata, if there is one."""
+    folder = pending_folder(provider)
+    if not folder.is_dir() or folder.is_symlink():
+        return None
+    for meta_path in sorted(folder.glob("*.yaml")):
+        if meta_path.is_file() and not meta_path.is_symlink():
+            meta = _meta(meta_path)
+            text_path = folder / meta.file if meta else None
+            if meta and text_path and text_path.parent == folder and text_path.is_file() \
+                    and not text_path.is_symlink():
+                return text_path, meta
+    return None
+
+
+def hold_snapshot(provider: Provider, text: str, ext: str, day: dt.date, reason: str, *, url: str,
+                  final_url: str, retrieved: dt.datetime, content_type: str = "",
+                  archived_on: dt.date | None = None) -> Path:
+    """Keep a doubted page in versions/.pending/ (replacing any page kept before); the versions are not
+    touched."""
+    folder = pending_folder(provider)
+    if folder.is_symlink():
+        raise ScorecardError("refusing to write through a link", folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        if old.is_file() or old.is_symlink():
+            old.unlink()
+    data = text.encode("utf-8")
+    meta = SnapshotMeta(file=f"{day.isoformat()}.{ext}", url=url,
+                        final_url=final_url if final_url != url else "",
+                        retrieved=retrieved.replace(microsecond=0), archived_on=archived_on,
+                        content_type=content_type, sha256=sha256(data))
+    dumped = yaml.safe_dump(meta.model_dump(mode="json", exclude_defaults=True), sort_keys=False,
+                            allow_unicode=True)
+    header = PENDING_HEADER.format(reason=" ".join(reason.split()), slug=provider.slug)
+    write_bytes_atomic(folder / meta.file, data)
+    write_bytes_atomic(folder / f"{day.isoformat()}.yaml", (header + dumped).encode("utf-8"))
+    return folder / meta.file
+
+
+def accept_pending(provider: Provider) -> PolicyVersion | None:
+    """Make the page kept aside a version (under a free name for its day); None if nothing waits."""
+    found = pending_page(provider)
+    if found is None:
+        return None
+    text_path, meta = found
+    ext = text_path.suffix.lstrip(".")
+    day = meta.archived_on or meta.retrieved.date()
+    data = text_path.read_bytes()
+    if sha256(data) != meta.sha256:
+        raise ScorecardError("the page kept aside was changed since it was fetched (its SHA-256 differs);"
+                             " fetch again", text_path)
+    version = save_snapshot(provider, data.decode("utf-8"), ext, day, url=meta.url,
+                            final_url=meta.final_url or meta.url, retrieved=meta.retrieved,
+                            content_type=meta.content_type, archived_on=meta.archived_on)
+    discard_pending(provider)
+    return version
+
+
+def discard_pending(provider: Provider) -> bool:
+    """Remove the page kept aside (once accepted, or once a fetch got a real policy again)."""
+    folder = pending_folder(provider)
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    for path in folder.iterdir():
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+    try:
+        folder.rmdir()
+    except OSError:  # something a person put there: leave it
+        pass
+    return True
