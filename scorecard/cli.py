@@ -237,7 +237,7 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        code = app(standalone_mode=False)  # we print errors ourselves, Ctrl-C included
+        code = app(standalone_mode=False, prog_name="scorecard")  # we print errors ourselves, Ctrl-C too
     except ScorecardError as exc:
         _fail(exc, f"error: {exc}", exc.exit_code)
     except (KeyboardInterrupt, typer.Abort) as exc:
@@ -248,9 +248,15 @@ def main() -> None:
     except OSError as exc:  # the environment, not scorecard: permission denied, read-only, disk full
         where = exc.filename or ""
         _fail(exc, f"error: {where}{': ' if where else ''}{exc.strerror or exc}", 2)
-    except typer.TyperException as exc:  # usage errors: Typer's own words, exit 2
-        show = getattr(exc, "show", None)
-        show() if show else err.print(f"error: {exc.format_message()}", markup=False)
+    except typer.TyperException as exc:  # usage errors: Typer's own words on one line, exit 2
+        if type(exc).__name__ == "NoArgsIsHelpError":  # plain `scorecard`: the help, as Typer shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        hint = ""
+        context = getattr(exc, "ctx", None)
+        if context is not None and getattr(context, "command_path", ""):
+            hint = f" (see '{context.command_path} --help')"
+        err.print(" ".join(f"error: {exc.format_message()}{hint}".split()), markup=False)
         sys.exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - the last resort: one line and exit 3 instead of a traceback
         _fail(exc, f"error: unexpected {type(exc).__name__}: {exc} (a bug in scorecard; run with --debug"
