@@ -289,7 +289,7 @@ def write_site(out: Path, files: SiteFiles, keep: Iterable[str] = ()) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     except OSError as exc:
-        raise ScorecardError(f"cannot write the site: {exc.strerror}", exc.filename or out.parent) from None
+        raise ScorecardError(f"cannot write the site: {exc.strerror}", out.parent) from None
     try:
         (staging / STAGING_MARKER).write_bytes(b"")  # first: recover_leftovers deletes only marked folders
         staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a site is meant to be served
@@ -306,7 +306,7 @@ def write_site(out: Path, files: SiteFiles, keep: Iterable[str] = ()) -> None:
         swap_in(staging, out)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise ScorecardError(f"cannot write the site: {exc.strerror}", exc.filename or out) from None
+        raise ScorecardError(f"cannot write the site: {exc.strerror}", out) from None  # not the staging name
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -118,6 +118,10 @@ def load_provider(folder: Path, rubric: Rubric) -> Provider:
     if not folder.is_dir():
         raise ScorecardError("not a provider folder (give the folder that holds provider.yaml)", folder)
     slug = check_slug(folder.absolute().name if folder.name in ("", ".", "..") else folder.name, folder)
+    try:
+        os.listdir(folder)
+    except OSError as exc:
+        raise ScorecardError(f"cannot read the provider folder: {exc.strerror}", folder) from None
     info_path = folder / PROVIDER_FILE
     if not os.path.lexists(info_path):
         raise ScorecardError(f"no {PROVIDER_FILE} in provider folder; add one with name and policy_file",

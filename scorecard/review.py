@@ -116,5 +116,8 @@ def review(provider: Provider, rubric: Rubric, max_policy_mb: float | None = Non
     text = buffer.getvalue()
     if fresh:
         text = HEADER.format(name=comment_safe(provider.info.name), slug=provider.slug) + text
-    write_text_atomic(path, text)
+    try:
+        write_text_atomic(path, text)
+    except OSError as exc:  # a read-only folder, a full disk: the person's file is as it was
+        raise ScorecardError(f"cannot write facts.yaml: {exc.strerror}", path) from None
     return path, len(decided), len(rubric.keys) - len(decided)

@@ -9,7 +9,9 @@ POLICY_CASES: one line, exit 2, naming the file.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -690,6 +692,143 @@ def test_every_case_is_a_different_input():
     # A few share wording by design: a link out of the folder is one refusal whether it points at
     # /etc/passwd, /proc/self/environ or /dev/zero; --jobs 0 and -1 are the same usage error.
     assert len({case.line for case in CASES.values()}) >= len(CASES) - 12
+
+
+# --- the environment: permissions, read-only folders, a full disk (real ones, in a private mount
+# namespace; as root, with the capabilities that bypass file permissions dropped) --------------------
+
+def _no_dac() -> list[str]:
+    """A prefix that makes file permissions bind even for root."""
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    caps = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}"]
+
+
+def _in_mount_namespace(script: str) -> list[str]:
+    """`script` (sh) in a private mount namespace, where it may mount a small tmpfs or a read-only bind."""
+    unshare = shutil.which("unshare")
+    if not unshare:
+        pytest.skip("no unshare: a full disk cannot be made")
+    flags = "-m" if os.geteuid() == 0 else "-rm"
+    probe = subprocess.run([unshare, flags, "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"], check=False,
+                           capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("mounts not allowed here: a full disk cannot be made")
+    return [unshare, flags, "sh", "-c", script]
+
+
+SC = f"{sys.executable} -m scorecard"
+
+
+def env_unreadable(what: str) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        folder = make_provider(tmp / "providers", "acme", POLICY)
+        if what == "facts.yaml":
+            (folder / "facts.yaml").write_text("facts: {}\n", encoding="utf-8")
+        target = {"folder": folder, "providers": tmp / "providers"}.get(what, folder / what)
+        target.chmod(0)
+        return [*_no_dac(), sys.executable, "-m", "scorecard", *build_args(tmp)]
+    return setup
+
+
+def env_read_only_out(tmp: Path) -> list[str]:
+    make_provider(tmp / "providers", "acme", POLICY)
+    (tmp / "public").mkdir()
+    (tmp / "public").chmod(0o555)
+    return [*_no_dac(), sys.executable, "-m", "scorecard", "build", "--providers", str(tmp / "providers"),
+            "--out", str(tmp / "public" / "site"), "--no-pdf"]
+
+
+def env_read_only_mount(command: str) -> Callable[[Path], list[str]]:
+    """The providers folder (review) or the site's folder (build) bind-mounted read-only: EROFS."""
+    def setup(tmp: Path) -> list[str]:
+        make_provider(tmp / "providers", "acme", POLICY)
+        (tmp / "public").mkdir()
+        target = tmp / ("providers" if command == "review" else "public")
+        run = (f"{SC} review acme --providers {tmp}/providers" if command == "review" else
+               f"{SC} build --providers {tmp}/providers --out {tmp}/public/site --no-pdf")
+        return _in_mount_namespace(f"mount --bind {target} {target} && mount -o remount,ro,bind {target}"
+                                   f" && exec {run}")
+    return setup
+
+
+def env_full_disk(tmp: Path) -> list[str]:
+    """A site built on a small tmpfs, the disk filled, a full rebuild: ENOSPC, the old site intact."""
+    make_provider(tmp / "providers", "acme", POLICY)
+    disk = tmp / "disk"
+    disk.mkdir()
+    build = f"{SC} build --providers {tmp}/providers --out {disk}/site --no-pdf"
+    return _in_mount_namespace(
+        f"mount -t tmpfs -o size=4m tmpfs {disk} && {build} 2>/dev/null"
+        f" && (cat /dev/zero > {disk}/filler 2>/dev/null; true) && {build} --full;"
+        f" code=$?; test -f {disk}/site/acme/index.html && echo old-site-intact; exit $code")
+
+
+def env_review_full_disk(tmp: Path) -> list[str]:
+    make_provider(tmp / "providers", "acme", POLICY)
+    return _in_mount_namespace(
+        f"mount -t tmpfs -o size=1m tmpfs {tmp}/providers && {SC} validate --providers {tmp}/providers"
+        f" >/dev/null 2>&1; mkdir -p {tmp}/providers/acme && printf 'name: Acme\\npolicy_file: policy.txt\\n'"
+        f" > {tmp}/providers/acme/provider.yaml && printf '{POLICY.encode('unicode_escape').decode()}'"
+        f" > {tmp}/providers/acme/policy.txt && (cat /dev/zero > {tmp}/providers/filler 2>/dev/null; true)"
+        f" && exec {SC} review acme --providers {tmp}/providers")
+
+
+@dataclass(frozen=True)
+class EnvCase:
+    setup: Callable[[Path], list[str]]
+    line: str
+    stdout: str = ""
+    code: int = 2
+
+
+ENV_CASES: dict[str, EnvCase] = {
+    "env: provider folder unreadable": EnvCase(
+        env_unreadable("folder"),
+        "error: {tmp}/providers/acme: cannot read the provider folder: Permission denied"),
+    "env: providers folder unreadable": EnvCase(
+        env_unreadable("providers"),
+        "error: Invalid value for '--providers': path '{tmp}/providers' is not readable. (see 'scorecard build"
+        " --help')"),
+    "env: provider.yaml unreadable": EnvCase(
+        env_unreadable("provider.yaml"), "error: {tmp}/providers/acme/provider.yaml: cannot read: Permission denied"),
+    "env: policy unreadable": EnvCase(
+        env_unreadable("policy.txt"),
+        "error: {tmp}/providers/acme/policy.txt: cannot read the policy file: permission denied"),
+    "env: facts.yaml unreadable": EnvCase(
+        env_unreadable("facts.yaml"), "error: {tmp}/providers/acme/facts.yaml: cannot read: Permission denied"),
+    "env: the site's folder not writable": EnvCase(
+        env_read_only_out, "error: {tmp}/public: cannot write the site: Permission denied"),
+    "env: the site's folder on a read-only mount": EnvCase(
+        env_read_only_mount("build"), "error: {tmp}/public: cannot write the site: Read-only file system"),
+    "env: review on a read-only mount": EnvCase(
+        env_read_only_mount("review"),
+        "error: {tmp}/providers/acme/facts.yaml: cannot write facts.yaml: Read-only file system"),
+    "env: full disk while writing the site": EnvCase(
+        env_full_disk, "error: {tmp}/disk/site: cannot write the site: No space left on device",
+        stdout="old-site-intact\n"),
+    "env: full disk while review writes": EnvCase(
+        env_review_full_disk,
+        "error: {tmp}/providers/acme/facts.yaml: cannot write facts.yaml: No space left on device"),
+}
+
+
+@pytest.mark.parametrize("name", list(ENV_CASES))
+def test_environment_failure_is_one_line_exit_2(name, tmp_path):
+    case = ENV_CASES[name]
+    args = case.setup(tmp_path)
+    try:
+        result = subprocess.run(args, check=False, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    finally:
+        for path in [tmp_path, *tmp_path.rglob("*")]:  # let pytest remove what was made unreadable
+            if not path.is_symlink():
+                path.chmod(0o755)
+    assert result.stderr == case.line.replace("{tmp}", str(tmp_path)) + "\n"
+    assert result.returncode == case.code
+    assert result.stdout == case.stdout
 
 
 if __name__ == "__main__":  # print what each case gives today, to review new cases
