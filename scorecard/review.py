@@ -19,6 +19,7 @@ import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
+from ruamel.yaml.util import load_yaml_guess_indent
 
 from .atomic import write_text_atomic
 from .errors import ScorecardError
@@ -100,7 +101,12 @@ def review(provider: Provider, rubric: Rubric, max_policy_mb: float | None = Non
     yaml = round_trip()
     data: Any = None
     if path.is_file():
-        data = yaml.load(read_regular(path, MAX_YAML_BYTES).decode("utf-8-sig"))
+        written = read_regular(path, MAX_YAML_BYTES).decode("utf-8-sig")
+        _data, sequence, dash = load_yaml_guess_indent(written)  # a person's indentation, kept file-wide
+        mapping = next((len(line) - len(line.lstrip(" ")) for line in written.splitlines()
+                        if line.startswith(" ") and not line.lstrip().startswith(("#", "-"))), 2)
+        yaml.indent(mapping=mapping, sequence=sequence or mapping, offset=dash or 0)
+        data = yaml.load(written)
     fresh = not isinstance(data, CommentedMap)
     if fresh:
         data = CommentedMap()

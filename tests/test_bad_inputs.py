@@ -9,16 +9,20 @@ POLICY_CASES: one line, exit 2, naming the file.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scorecard import cli
 
@@ -831,7 +835,293 @@ def test_environment_failure_is_one_line_exit_2(name, tmp_path):
     assert result.stdout == case.stdout
 
 
-if __name__ == "__main__":  # print what each case gives today, to review new cases
+# --- bad inputs that end in a handled result (exit 0, checked) ------------------------------------
+
+def beside(change: Callable[[Path, Path], None]) -> Callable[[Path], list[str]]:
+    return folder_case(change)
+
+
+def built(tmp: Path, out: str, err: str) -> None:
+    assert (tmp / "site" / "acme" / "index.html").is_file(), err
+    assert err.startswith("Built 1 scorecards"), err
+
+
+def review_name(name: str) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        folder = make_provider(tmp / "providers", "acme", POLICY)
+        (folder / "provider.yaml").write_text(yaml.safe_dump({"name": name, "policy_file": "policy.txt"}),
+                                              encoding="utf-8")
+        return ["review", "acme", "--providers", str(tmp / "providers")]
+    return setup
+
+
+def reviewed_file_loads(tmp: Path, out: str, err: str) -> None:
+    """The file review wrote loads again with the project's own loader; its header is comments only."""
+    from scorecard.providers import load_provider
+    from scorecard.rubric import load_rubric
+
+    path = tmp / "providers" / "acme" / "facts.yaml"
+    text = path.read_text(encoding="utf-8")
+    header = text.split("\nfacts:\n")[0].split("\n")
+    assert all(line.startswith("#") for line in header), header
+    assert "\u2028" not in text and "\x85" not in text and "\r" not in text
+    assert load_provider(tmp / "providers" / "acme", load_rubric(tmp / "rubric.yaml")).reviewed == {}
+    data = yaml.safe_load(text)
+    assert list(data) == ["facts"] and data["facts"]["data_sale"]["source"] == "extracted"
+
+
+def with_rubric(setup: Callable[[Path], list[str]]) -> Callable[[Path], list[str]]:
+    def wrapped(tmp: Path) -> list[str]:
+        (tmp / "rubric.yaml").write_text(RUBRIC, encoding="utf-8")
+        return [*setup(tmp), "--rubric", str(tmp / "rubric.yaml")]
+    return wrapped
+
+
+PERSON_WROTE = """\
+# Our own notes on Acme. Do not remove.
+facts:
+  # checked by phone with their DPO on 3 March
+  data_sale:
+    source: reviewed     # Ann decided
+    value: "not_sold"
+    reviewer: Ann
+    evidence:
+      - {quote: 'We do not sell your personal information to anyone.', start: 30, end: 82}
+"""
+
+
+def review_twice(tmp: Path) -> list[str]:
+    folder = make_provider(tmp / "providers", "acme", POLICY)
+    (folder / "facts.yaml").write_text(PERSON_WROTE, encoding="utf-8")
+    return ["review", "acme", "--providers", str(tmp / "providers")]
+
+
+def kept_what_the_person_wrote(tmp: Path, out: str, err: str) -> None:
+    text = (tmp / "providers" / "acme" / "facts.yaml").read_text(encoding="utf-8")
+    assert text.startswith(PERSON_WROTE), text  # comments, order, quotes, flow style: as written
+    assert "1 reviewed facts kept" in err
+
+
+def stale_folder(marked: bool) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        make_provider(tmp / "providers", "acme", POLICY)
+        leftover = tmp / ".site-new-anything"
+        leftover.mkdir()
+        (leftover / ("keep.txt" if not marked else ".scorecard-staging")).write_text("mine", encoding="utf-8")
+        old = time.time() - 3600
+        os.utime(leftover, (old, old))
+        return build_args(tmp)
+    return setup
+
+
+def leftover_kept(tmp: Path, out: str, err: str) -> None:
+    built(tmp, out, err)
+    assert (tmp / ".site-new-anything" / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def leftover_removed(tmp: Path, out: str, err: str) -> None:
+    built(tmp, out, err)
+    assert not (tmp / ".site-new-anything").exists()
+
+
+def publisher_files(tmp: Path) -> list[str]:
+    """A site built once, then the publisher adds their own files and a second provider goes away."""
+    make_provider(tmp / "providers", "acme", POLICY)
+    make_provider(tmp / "providers", "gone", POLICY)
+    assert subprocess.run([sys.executable, "-m", "scorecard", *build_args(tmp)], check=False,
+                          capture_output=True).returncode == 0
+    shutil.rmtree(tmp / "providers" / "gone")
+    site = tmp / "site"
+    (site / "CNAME").write_text("scorecards.example.org\n", encoding="utf-8")
+    (site / "robots.txt").write_text("User-agent: *\n", encoding="utf-8")
+    (site / ".git").mkdir()
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    (site / "acme" / "notes.txt").write_text("mine", encoding="utf-8")
+    (site / "elsewhere").symlink_to("/etc")
+    return build_args(tmp)
+
+
+def publisher_files_kept(tmp: Path, out: str, err: str) -> None:
+    site = tmp / "site"
+    assert re.fullmatch(f"Built 1 scorecards, [0-9]+ files in {re.escape(str(site))}; kept 5 file\\(s\\)"
+                        " scorecard did not make: .git, CNAME, acme, elsewhere, robots.txt\n", err), err
+    assert (site / "CNAME").read_text(encoding="utf-8") == "scorecards.example.org\n"
+    assert (site / ".git" / "HEAD").is_file() and (site / "robots.txt").is_file()
+    assert (site / "acme" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert os.readlink(site / "elsewhere") == "/etc"  # kept as a link, never followed
+    assert not (site / "gone").exists(), "pages scorecard made for a provider now gone are removed"
+
+
+@dataclass(frozen=True)
+class Handled:
+    setup: Callable[[Path], list[str]]
+    check: Callable[[Path, str, str], None]
+    code: int = 0
+
+
+HANDLED: dict[str, Handled] = {
+    "a FIFO beside the policy (not an input): never opened": Handled(beside(fifo("notes.fifo")), built),
+    "a link to /dev/zero beside the policy: never read": Handled(
+        beside(link("notes.txt", lambda tmp: "/dev/zero")), built),
+    "a link to /etc/passwd beside the policy (not an input): never read": Handled(
+        beside(link("notes.txt", lambda tmp: "/etc/passwd")), built),
+    "a sparse 3 GB file beside the policy: never read or hashed": Handled(
+        beside(sparse("huge.bin", 3_000_000_000)), built),
+    "a FIFO in a hidden folder of versions/: skipped": Handled(beside(fifo("versions/.tmp")), built),
+    "policy_url with an @ in its path (no credentials): accepted": Handled(
+        beside(info("policy_url: https://acme.example/privacy@2024\n")), built),
+    "facts.yaml with a few short aliases: loaded": Handled(
+        beside(write("facts.yaml", "facts:\n  data_sale: &a {value: not_sold, source: extracted}\n")), built),
+    "review: a newline in the provider's name stays in the comment": Handled(
+        with_rubric(review_name("Acme\nfacts: {data_sale: {value: sold, source: reviewed}}")),
+        reviewed_file_loads),
+    "review: CR, U+0085, U+2028 and U+2029 in the name": Handled(
+        with_rubric(review_name("Acme\r#\x85x: 1\u2028y: 2\u2029z")), reviewed_file_loads),
+    "review: keeps comments, key order and formatting of a person's entries": Handled(
+        with_rubric(review_twice), kept_what_the_person_wrote),
+    "a user's .site-new-anything beside --out, an hour old, unmarked: kept": Handled(
+        stale_folder(marked=False), leftover_kept),
+    "a marked staging folder of a killed build, an hour old: removed": Handled(
+        stale_folder(marked=True), leftover_removed),
+    "CNAME, robots.txt, .git, a link and a note in the site: carried over, reported": Handled(
+        publisher_files, publisher_files_kept),
+}
+
+
+@pytest.mark.parametrize("name", list(HANDLED))
+def test_handled_bad_input(name, tmp_path, capsys, monkeypatch):
+    case = HANDLED[name]
+    monkeypatch.chdir(tmp_path)
+    args = case.setup(tmp_path)
+    code, out, err = run_cli(args, capsys)
+    assert code == case.code, err
+    assert "Traceback" not in out + err and SECRET_LINE not in out + err
+    case.check(tmp_path, out, err)
+
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(min_size=1, max_size=80).filter(lambda n: n.strip()))
+def test_every_file_review_writes_loads_again(name, tmp_path_factory):
+    """Any provider name (line breaks, quotes, '#', YAML syntax...): review's file loads with our loader."""
+    from scorecard.providers import load_provider
+    from scorecard.review import review
+    from scorecard.rubric import load_rubric
+
+    tmp = tmp_path_factory.mktemp("review")
+    (tmp / "rubric.yaml").write_text(RUBRIC, encoding="utf-8")
+    rubric = load_rubric(tmp / "rubric.yaml")
+    folder = make_provider(tmp / "providers", "acme", POLICY)
+    try:
+        (folder / "provider.yaml").write_text(yaml.safe_dump({"name": name, "policy_file": "policy.txt"}),
+                                              encoding="utf-8")
+        provider = load_provider(folder, rubric)
+    except Exception:  # a name the YAML reader itself refuses (a control character): not review's file
+        return
+    path, _kept, _drafted = review(provider, rubric)
+    text = path.read_text(encoding="utf-8")
+    assert all(line.startswith("#") for line in text.split("\nfacts:\n")[0].split("\n"))
+    again = load_provider(folder, rubric)  # the project's own loader, facts.yaml included
+    assert again.reviewed == {} and yaml.safe_load(text)["facts"]["data_sale"]["source"] == "extracted"
+    review(again, rubric)  # and a second review reads and rewrites it
+    assert load_provider(folder, rubric).reviewed == {}
+
+
+# --- signals: SIGTERM to the process group, SIGKILL of the main process (real PDF workers) ---------
+
+def _pdf_build(tmp: Path) -> subprocess.Popen[str]:
+    for i in range(6):
+        make_provider(tmp / "providers", f"p{i}", POLICY * 40)
+    return subprocess.Popen([sys.executable, "-m", "scorecard", "build", "--providers", str(tmp / "providers"),
+                             "--out", str(tmp / "site"), "-j", "2"], cwd=tmp, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _workers(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _wait_for_workers(proc: subprocess.Popen[str]) -> list[int]:
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        workers = _workers(proc.pid)
+        if len(workers) >= 2:
+            return workers
+        time.sleep(0.05)
+    pytest.fail("no PDF workers started")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def sigterm_to_the_group(tmp: Path) -> None:
+    proc = _pdf_build(tmp)
+    _wait_for_workers(proc)
+    os.killpg(proc.pid, signal.SIGTERM)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert err == "interrupted: nothing was changed\n", err  # no traceback from any worker
+    assert not (tmp / "site").exists()
+
+
+def sigkill_of_the_main_process(tmp: Path) -> None:
+    proc = _pdf_build(tmp)
+    workers = _wait_for_workers(proc)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)
+    deadline = time.time() + 20
+    while time.time() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "PDF workers outlived the build"
+
+
+PROCESS_CASES: dict[str, Callable[[Path], None]] = {
+    "SIGTERM to the process group while PDFs render: exit 143, one line": sigterm_to_the_group,
+    "SIGKILL of the main process: the PDF workers end too": sigkill_of_the_main_process,
+}
+
+
+@pytest.mark.parametrize("name", list(PROCESS_CASES))
+def test_signal_outcome(name, tmp_path):
+    PROCESS_CASES[name](tmp_path)
+
+
+# --- the figure for the report ------------------------------------------------------------------
+
+def outcome_counts() -> dict[str, int]:
+    """Bad inputs covered, by how they end: `python -m tests.test_bad_inputs --count` prints this."""
+    exit_2 = sum(c.code == 2 for c in CASES.values()) + len(POLICY_CASES) + 1 + len(ENV_CASES)  # +1: encrypted
+    return {"clear exit-2 line": exit_2,
+            "designed exit 1": sum(c.code == 1 for c in CASES.values()),
+            "handled result": len(HANDLED) + len(PROCESS_CASES)}
+
+
+def test_outcome_counts_cover_every_table():
+    counts = outcome_counts()
+    assert sum(counts.values()) == len(CASES) + len(POLICY_CASES) + 1 + len(ENV_CASES) + len(HANDLED) + len(
+        PROCESS_CASES)
+    assert all(c.code in (1, 2) for c in CASES.values())
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--count"]:
+    counts = outcome_counts()
+    for outcome, n in counts.items():
+        print(f"{n:4d}  {outcome}")
+    print(f"{sum(counts.values()):4d}  bad inputs covered")
+elif __name__ == "__main__":  # print what each case gives today, to review new cases
     import tempfile
     for name, case in CASES.items():
         with tempfile.TemporaryDirectory() as tmp:
