@@ -649,6 +649,9 @@ CASES: dict[str, Case] = {
     "policy: limit from the environment is 0": Case(
         extract_case("policy.txt", POLICY), "error: SCORECARD_MAX_POLICY_MB must be above 0", env=(("SCORECARD_MAX_POLICY_MB", "0"),)),
     "policy: --max-policy-mb 0": Case(extract_case("policy.txt", POLICY, "--max-policy-mb", "0"), "error: Invalid value for '--max-policy-mb': Input should be greater than or equal to 0.001 (see 'scorecard extract --help')"),
+    "policy: 51 MB with the advised --max-policy-mb 52 is read (no hidden cap)": Case(
+        sparse_policy_extract(51_000_000, "--max-policy-mb", "52"),
+        "error: {tmp}/policy.txt: no policy text found (the file is empty or holds no sentences)"),
     "--jobs not a number": Case(usage("--jobs", "many"), "error: Invalid value for '--jobs' / '-j': Input should be a valid integer, unable to parse string as an integer (see 'scorecard build --help')"),
     "--page-size A5": Case(usage("--page-size", "A5"), "error: Invalid value for '--page-size': Value error, 'A5' is not one of 'A4', 'Letter'. (see 'scorecard build --help')"),
     "an unknown option": Case(usage("--colour", "red"), "error: No such option: --colour (Possible options: --out) (see 'scorecard build --help')"),
@@ -980,10 +983,10 @@ def kept_what_the_person_wrote(tmp: Path, out: str, err: str) -> None:
     assert "1 reviewed facts kept" in err
 
 
-def stale_folder(marked: bool) -> Callable[[Path], list[str]]:
+def stale_folder(marked: bool, kind: str = "new") -> Callable[[Path], list[str]]:
     def setup(tmp: Path) -> list[str]:
         make_provider(tmp / "providers", "acme", POLICY)
-        leftover = tmp / ".site-new-anything"
+        leftover = tmp / f".site-{kind}-anything"
         leftover.mkdir()
         (leftover / ("keep.txt" if not marked else ".scorecard-staging")).write_text("mine", encoding="utf-8")
         old = time.time() - 3600
@@ -994,7 +997,8 @@ def stale_folder(marked: bool) -> Callable[[Path], list[str]]:
 
 def leftover_kept(tmp: Path, out: str, err: str) -> None:
     built(tmp, out, err)
-    assert (tmp / ".site-new-anything" / "keep.txt").read_text(encoding="utf-8") == "mine"
+    kept = [tmp / ".site-new-anything" / "keep.txt", tmp / ".site-old-anything" / "keep.txt"]
+    assert [p.read_text(encoding="utf-8") for p in kept if p.exists()] == ["mine"]
 
 
 def leftover_removed(tmp: Path, out: str, err: str) -> None:
@@ -1057,6 +1061,11 @@ HANDLED: dict[str, Handled] = {
         with_rubric(review_name("Acme\r#\x85x: 1\u2028y: 2\u2029z")), reviewed_file_loads),
     "review: keeps comments, key order and formatting of a person's entries": Handled(
         with_rubric(review_twice), kept_what_the_person_wrote),
+    "a snapshot and the policy as links to files inside the folder: read": Handled(
+        beside(compose(write("texts/policy-2026.txt", POLICY), link("policy.txt", lambda tmp: "texts/policy-2026.txt"),
+                       link("versions/2026-01-02.txt", lambda tmp: "../texts/policy-2026.txt"))), built),
+    "a user's .site-old-anything beside --out, an hour old, unmarked: kept": Handled(
+        stale_folder(marked=False, kind="old"), leftover_kept),
     "a user's .site-new-anything beside --out, an hour old, unmarked: kept": Handled(
         stale_folder(marked=False), leftover_kept),
     "a marked staging folder of a killed build, an hour old: removed": Handled(
