@@ -71,6 +71,8 @@ def check_url(url: str, came_from: str | None = None, shown: str | None = None) 
         raise FetchError(f"{where} '{shown}': only http and https URLs are fetched")
     if not parsed.host:
         raise FetchError(f"{where} '{shown}': the URL has no host")
+    if parsed.userinfo:  # a user name or password would be saved in the snapshot's .yaml and published
+        raise FetchError(f"{where} a URL with a user name or password: refused, it would be published")
     return parsed
 
 
