@@ -20,7 +20,7 @@ from .conftest import STRESS, STRESS_NAME
 from .helpers import SLUGS, copy_providers, rubric_data
 
 PAGES = ["index.html", "compare/index.html", "methodology/index.html", "cloudonex/index.html",
-         f"{STRESS}/index.html"]
+         f"{STRESS}/index.html", "cloudonex/policy/index.html", f"{STRESS}/policy/index.html"]
 
 
 class Page(HTMLParser):
@@ -118,7 +118,7 @@ def test_provider_page_has_summary_evidence_source_and_downloads(built_site: Pat
     text = page.plain
     assert STRESS_NAME in text and "Policy effective 2025-02-01" in text
     assert "In plain words" in text and "Sells, rents or trades your personal data." in text
-    assert "Reviewed by a person on 2025-03-01" in text
+    assert "Checked by a person on 2025-03-01" in text
     assert "Section: Section about data_sale" in text
     assert "considerable length" in text  # the quotes themselves
     hrefs = [a["href"] for a in page.all("a")]
@@ -232,3 +232,149 @@ def test_full_build_ignores_the_previous_site(tmp_path: Path) -> None:
     ino = (out / "cloudcone/index.html").stat().st_ino
     small_site(tmp_path, incremental=False)
     assert (out / "cloudcone/index.html").stat().st_ino != ino
+
+
+# --- doubt, caps, the annotated policy -------------------------------------------------------------
+
+INTERNAL_WORDING = re.compile(r"\b(with_fee|not_sold|not_stated|direct_notice|posted_only|priority)\b|\(\d+\) over")
+
+
+def disputed_card():
+    """An extracted access fact whose sentences disagree: one says there is a fee, one that access is free."""
+    from scorecard.model import Evidence, Fact
+    from scorecard.rubric import load_rubric
+    from scorecard.score import score
+
+    fee = Evidence(quote="Any access request may be subject to a fee of $20.", start=0, end=51, value="with_fee")
+    free = Evidence(quote="You may see and correct your data at any time.", start=52, end=99, value="yes")
+    facts = {"access": Fact(practice="access", value="with_fee", evidence=[fee, free], needs_review=True,
+                            note="sentences disagree: with_fee (1) over yes (1) by the practice's priority"),
+             "data_sale": Fact(practice="data_sale", value="sold")}
+    rubric = load_rubric()
+    return rubric, score(rubric, facts, slug="disputed", name="Disputed Cloud")
+
+
+def test_a_disputed_fact_says_unsure_in_plain_words_on_every_page(tmp_path: Path) -> None:
+    from scorecard.render.site import render_provider_files, render_shared_files
+    from scorecard.render.templating import make_environment
+
+    rubric, card = disputed_card()
+    env = make_environment()
+    files = {**render_provider_files(card, rubric, env, None), **render_shared_files([card], rubric, env, None)}
+    words = "Unsure: the policy says both “Access for a fee” and “See and correct”"
+    provider = Page(files["disputed/index.html"].decode()).plain
+    assert words[len("Unsure: "):] in provider and "Unsure" in provider
+    assert "This sentence says: Access for a fee" in provider and "This sentence says: See and correct" in provider
+    compare = Page(files["compare/index.html"].decode()).plain
+    assert words[len("Unsure: "):] in compare
+    index = files["index.html"].decode()
+    cell = re.search(r'<td class="cell-bad">[^\n]*Access for a fee.*?</td>', index)
+    assert cell and "Unsure" in cell.group()
+    for rel in ("disputed/index.html", "compare/index.html", "index.html"):
+        assert not INTERNAL_WORDING.search(Page(files[rel].decode()).plain), rel
+
+
+def test_bundled_pages_never_show_internal_keys_or_counts(built_site: Path) -> None:
+    for rel in PAGES + ["cloudonex/policy/index.html"]:
+        text = Page(read(built_site, rel)).plain
+        assert not INTERNAL_WORDING.search(text), (rel, INTERNAL_WORDING.search(text))
+
+
+def test_a_capped_grade_says_why(tmp_path: Path) -> None:
+    from scorecard.model import GradeCap
+    from scorecard.render.site import render_provider_files
+    from scorecard.render.templating import make_environment
+
+    rubric, card = disputed_card()
+    assert card.grade == "F"  # the cap does not bite below D
+    cap = GradeCap(practice="data_sale", question="Does it sell your personal data?", label="Sold", cap="D",
+                   summary="Sells, rents or trades your personal data.")
+    best = card.model_copy(update={"grade": "D", "uncapped_grade": "A", "caps": [cap]})
+    html = render_provider_files(best, rubric, make_environment(), None)["disputed/index.html"].decode()
+    assert "Grade capped at D because it sells, rents or trades your personal data" in Page(html).plain
+    assert "The score alone would give A" in Page(html).plain
+
+
+def test_site_counts_the_answers_a_person_checked(built_site: Path) -> None:
+    index = Page(read(built_site, "index.html")).plain
+    practices = len(rubric_data()["practices"])
+    total = practices * (len(SLUGS) + 1)
+    assert f"{practices} of {total} answers were checked by a person across {len(SLUGS) + 1} providers" in index
+    assert f"{practices} of {practices} answers were checked by a person" in Page(read(built_site, f"{STRESS}/index.html")).plain
+    assert f"0 of {practices} answers were checked by a person; {practices} were found automatically" in Page(
+        read(built_site, "cloudonex/index.html")).plain
+
+
+def ids_of(html: str) -> set[str]:
+    return {attrs["id"] for _tag, attrs in Page(html).tags if attrs.get("id")}
+
+
+@pytest.mark.parametrize("slug", ["cloudonex", STRESS])
+def test_every_quote_links_to_its_highlighted_sentence_in_the_annotated_policy(built_site: Path, slug: str) -> None:
+    policy = read(built_site, f"{slug}/policy/index.html")
+    targets = ids_of(policy)
+    card = json.loads(read(built_site, f"{slug}/scorecard.json"))
+    links = [a["href"] for a in Page(read(built_site, f"{slug}/index.html")).all("a")
+             if (a.get("href") or "").startswith("policy/index.html#")]
+    quotes = sum(len(p["evidence"]) for p in card["practices"].values())
+    assert quotes and len(links) == quotes
+    for href in links:
+        assert href.split("#")[1] in targets, href
+    compare = [a["href"] for a in Page(read(built_site, "compare/index.html")).all("a")
+               if (a.get("href") or "").startswith(f"../{slug}/policy/index.html#")]
+    assert compare and all(h.split("#")[1] in targets for h in compare)
+    # Each mark is labelled with its practice and what it says, and has a way to the next one.
+    marks = re.findall(r'<mark id="(q-[a-z_]+-\d+)"', policy)
+    assert marks and "highlight 1 of" in policy and ">next</a>" in policy
+
+
+class PolicyText(HTMLParser):
+    """The text of the policy article, without the labels and links the page adds around highlights."""
+
+    SKIP = frozenset({"hl-tags", "hl-nav"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.skipping = 0  # depth inside a skipped element
+        self.parts: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "article":
+            self.inside = True
+        if self.skipping:
+            self.skipping += 1
+        elif attr.get("class") in self.SKIP:
+            self.skipping = 1
+        if tag in ("p", "h2"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.inside = False
+        if self.skipping:
+            self.skipping -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and not self.skipping:
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.parts).split())
+
+
+def test_the_annotated_policy_is_the_whole_text_escaped_with_headings(built_site: Path) -> None:
+    from scorecard.text import read_policy
+
+    from .helpers import PROVIDERS
+
+    document = read_policy(PROVIDERS / "cloudonex" / "policy.md")
+    page = read(built_site, "cloudonex/policy/index.html")
+    assert PolicyText(page).text == " ".join(document.text.split())
+    assert re.search(r'<h2 id="h-[a-z0-9-]+">', page)
+    assert "<mark" in page and 'class="hl-tag' in page
+    stress = read(built_site, f"{STRESS}/policy/index.html")
+    assert "<b>Cloud</b>" not in stress

@@ -7,6 +7,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, St
 
 from ..model import NOT_STATED, PracticeScore, Scorecard
 from ..resources import templates_dir
+from .doubt import checked, doubt, doubt_with_quotes, reader_note, shorten
 
 # A verdict's kind: good, bad, neutral (a stated answer that is neither) or unknown (not stated).
 VERDICT_ICONS = {"good": "✓", "bad": "✗", "neutral": "○", "unknown": "–"}
@@ -30,7 +31,14 @@ def make_environment(user_templates: Path | None = None) -> Environment:
     env.globals["verdict_word"] = verdict_word
     env.globals["kind"] = verdict_kind
     env.globals["summary_rows"] = summary_rows
+    env.globals["doubt"] = doubt
+    env.globals["doubt_with_quotes"] = doubt_with_quotes
+    env.globals["reader_note"] = reader_note
+    env.globals["checked"] = checked
+    # A provider has an annotated policy page when its history (every version's text) was rendered.
+    env.globals["has_policy"] = lambda slug: slug in env.globals.get("histories", {})
     env.filters["web_url"] = web_url
+    env.filters["shorten"] = shorten
     return env
 
 
