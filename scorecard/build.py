@@ -24,12 +24,12 @@ from .providers import load_provider, provider_folders
 from .render.config import load_config
 from .render.pdf import comparison_html, pdf_html, render_page, render_pdf
 from .render.site import (
-    SHARED_FILES,
     SiteFiles,
     provider_file_names,
     rank,
     render_provider_files,
     render_shared_files,
+    shared_file_names,
 )
 from .render.templating import make_environment
 from .resources import bundled_providers, default_rubric
@@ -131,7 +131,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             htmls[f"{card.slug}/scorecard.pdf"] = pdf_html(card, rubric, env, page_size=options.page_size,
                                                            built_on=policy_day(card),
                                                            user_templates=options.templates, site=config)
-    reused_shared = cache.reusable_shared(list(SHARED_FILES) + [ALL_PDF] * options.pdf)
+    reused_shared = cache.reusable_shared(shared_file_names(rubric) + [ALL_PDF] * options.pdf)
     files.update(reused_shared or render_shared_files(report.cards, rubric, env, config, options.templates,
                                                       has_pdf=options.pdf))
     if options.pdf and not reused_shared:

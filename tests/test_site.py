@@ -20,7 +20,8 @@ from .conftest import STRESS, STRESS_NAME
 from .helpers import SLUGS, copy_providers, rubric_data
 
 PAGES = ["index.html", "compare/index.html", "methodology/index.html", "cloudonex/index.html",
-         f"{STRESS}/index.html", "cloudonex/policy/index.html", f"{STRESS}/policy/index.html"]
+         f"{STRESS}/index.html", "cloudonex/policy/index.html", f"{STRESS}/policy/index.html",
+         "practices/access/index.html", "practices/data_sale/index.html"]
 
 
 class Page(HTMLParser):
@@ -135,8 +136,12 @@ def test_methodology_has_every_practice_value_points_and_threshold(built_site: P
         assert practice["question"] in text
         for rule in practice["values"].values():
             assert rule["label"] in text
-    for grade in rubric["grades"]:
-        assert f"{grade['letter']} {grade['min_score']} to 100" in text
+    upper = 100
+    for grade in rubric["grades"]:  # "B: 65 to 79"
+        assert f"{grade['letter']}: {grade['min_score']} to {upper}" in text
+        upper = grade["min_score"] - 1
+    assert "Answers that cap the grade" in text and "Sold : at most D" in text
+    assert "Claims that cover only part of your data" in text and "4 of 10 points" in text
     assert "When a policy says nothing" in text and " ".join(rubric["not_stated"].split()) in text
 
 
@@ -378,3 +383,33 @@ def test_the_annotated_policy_is_the_whole_text_escaped_with_headings(built_site
     assert "<mark" in page and 'class="hl-tag' in page
     stress = read(built_site, f"{STRESS}/policy/index.html")
     assert "<b>Cloud</b>" not in stress
+
+
+def test_index_links_each_practice_and_shows_each_policy_date_and_a_search(built_site: Path) -> None:
+    page = Page(read(built_site, "index.html"))
+    hrefs = [a["href"] for a in page.all("a")]
+    for practice in rubric_data()["practices"]:
+        assert f"practices/{practice['key']}/index.html" in hrefs
+    assert "Policy archived 2018-04-17" in page.plain and "Policy effective 2025-02-01" in page.plain
+    assert any(attrs.get("type") == "search" and attrs.get("id") == "find" for attrs in page.all("input"))
+
+
+@pytest.mark.parametrize("key", [p["key"] for p in rubric_data()["practices"]])
+def test_a_page_per_practice_lists_every_provider_with_its_whole_deciding_quote(built_site: Path, key: str) -> None:
+    page = Page(read(built_site, f"practices/{key}/index.html"))
+    for slug in SLUGS + [STRESS]:
+        card = json.loads(read(built_site, f"{slug}/scorecard.json"))
+        fact = card["practices"][key]
+        assert card["name"] in page.plain
+        if fact["evidence"]:
+            assert " ".join(fact["evidence"][0]["quote"].split()) in page.plain  # whole, never cut
+            assert f"../../{slug}/policy/index.html#q-{key}-0" in [a["href"] for a in page.all("a")]
+
+
+def test_compare_shows_whole_quotes(built_site: Path) -> None:
+    text = Page(read(built_site, "compare/index.html")).plain
+    for slug in SLUGS + [STRESS]:
+        card = json.loads(read(built_site, f"{slug}/scorecard.json"))
+        for fact in card["practices"].values():
+            if fact["evidence"]:
+                assert " ".join(fact["evidence"][0]["quote"].split()) in text

@@ -118,6 +118,11 @@ def render_provider_files(card: Scorecard, rubric: Rubric, env: Environment, con
     }
 
 
+def shared_file_names(rubric: Rubric) -> list[str]:
+    """Every file render_shared_files writes (the build cache reuses exactly these)."""
+    return list(SHARED_FILES) + [f"practices/{p.key}/index.html" for p in rubric.practices]
+
+
 def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment,
                         config: SiteConfig | dict | None, user_templates: Path | None = None,
                         has_pdf: bool = True) -> SiteFiles:
@@ -134,6 +139,8 @@ def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment
         "index.html": page("index.html", "index", "", cards=ranked, grade_order=grade_order),
         "methodology/index.html": page("methodology.html", "methodology", "../"),
         "compare/index.html": page("compare.html", "compare", "../", cards=ranked),
+        **{f"practices/{p.key}/index.html": page("practice.html", "practice", "../../", cards=ranked, practice=p)
+           for p in rubric.practices},
         "assets/site.css": (read_asset("site.css", user_templates) + site.css()).encode("utf-8"),
         "assets/site.js": read_asset("site.js", user_templates).encode("utf-8"),
         "data/scorecards.json": scorecards_json(ranked),
