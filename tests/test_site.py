@@ -413,3 +413,26 @@ def test_compare_shows_whole_quotes(built_site: Path) -> None:
         for fact in card["practices"].values():
             if fact["evidence"]:
                 assert " ".join(fact["evidence"][0]["quote"].split()) in text
+
+
+def test_with_several_versions_the_policy_page_shows_the_latest_and_links_the_older(tmp_path: Path) -> None:
+    from .test_history import SELL, SOLD, two_versions
+
+    two_versions(tmp_path / "providers")
+    out = tmp_path / "site"
+    build(BuildOptions(providers=tmp_path / "providers", out=out, pdf=False))
+    latest = read(out, "acme/policy/index.html")
+    older = read(out, "acme/policy/policy/index.html")
+    assert SOLD in latest and SELL not in latest and "the latest we have" in latest
+    assert SELL in older and "This is an older version" in older
+    assert 'href="policy/index.html"' in latest  # to the older version
+    assert 'href="../index.html"' in older  # back to the latest
+    assert re.search(r'<mark id="q-data_sale-0" class="hl hl-bad">We may sell', latest)
+    for page in (latest, older):
+        for attrs in Page(page).all("a"):
+            href = attrs.get("href") or ""
+            if not href.startswith(("http", "#")):
+                base = out / "acme" / "policy" / ("" if page is latest else "policy")
+                assert (base / href.split("#")[0]).exists(), href
+    build(BuildOptions(providers=tmp_path / "providers", out=out, pdf=False))  # a rebuild keeps every page
+    assert (out / "acme/policy/policy/index.html").is_file()
