@@ -436,3 +436,46 @@ def test_with_several_versions_the_policy_page_shows_the_latest_and_links_the_ol
                 assert (base / href.split("#")[0]).exists(), href
     build(BuildOptions(providers=tmp_path / "providers", out=out, pdf=False))  # a rebuild keeps every page
     assert (out / "acme/policy/policy/index.html").is_file()
+
+
+# --- sharing ---------------------------------------------------------------------------------------
+
+
+def test_with_a_base_url_pages_feed_and_embed_code_carry_absolute_links(tmp_path: Path) -> None:
+    import html as htmllib
+
+    from scorecard.render.badge import badge_width
+
+    config = tmp_path / "site.yaml"
+    config.write_text("base_url: https://privacy.example.org/watch\n", encoding="utf-8")
+    out = small_site(tmp_path, config=config)
+    base = "https://privacy.example.org/watch/"
+    provider = read(out, "cloudcone/index.html")
+    assert f'<link rel="canonical" href="{base}cloudcone/">' in provider
+    assert f'<meta property="og:url" content="{base}cloudcone/">' in provider
+    assert '<meta property="og:title" content="CloudCone: privacy grade' in provider
+    assert f'<link rel="canonical" href="{base}">' in read(out, "index.html")
+    assert f'<link rel="canonical" href="{base}practices/access/">' in read(out, "practices/access/index.html")
+    assert f'<link rel="canonical" href="{base}cloudcone/policy/">' in read(out, "cloudcone/policy/index.html")
+    codes = [htmllib.unescape(c) for c in re.findall(r'<pre class="embed"[^>]*><code>(.*?)</code></pre>', provider)]
+    card = json.loads(read(out, "cloudcone/scorecard.json"))
+    alt = f"CloudCone: privacy grade {card['grade']}, score {card['score']} out of 100"
+    width = badge_width(card["grade"], card["score"])
+    assert codes == [f'<a href="{base}cloudcone/"><img src="{base}cloudcone/badge.svg" alt="{alt}" width="{width}" height="20"></a>',
+                     f"[![{alt}]({base}cloudcone/badge.svg)]({base}cloudcone/)"]
+    feed = ET.fromstring((out / "feed.xml").read_bytes())
+    assert {link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")} >= {
+        f"{base}feed.xml", f"{base}changes/"}
+
+
+def test_without_a_base_url_nothing_is_absolute_and_the_embed_code_says_why(built_site: Path) -> None:
+    provider = read(built_site, "cloudonex/index.html")
+    assert 'rel="canonical"' not in provider and "og:url" not in provider
+    assert "base_url" in provider and "[![CloudOnex: privacy grade" in provider
+
+
+def test_a_base_url_must_be_a_web_address(tmp_path: Path) -> None:
+    config = tmp_path / "site.yaml"
+    config.write_text("base_url: 'javascript:alert(1)'\n", encoding="utf-8")
+    with pytest.raises(ScorecardError, match=r"site.yaml:1:\d+: .*base_url must be an http\(s\) address"):
+        load_config(config)

@@ -7,6 +7,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, St
 
 from ..model import NOT_STATED, PracticeScore, Scorecard
 from ..resources import templates_dir
+from .badge import embed_code
 from .doubt import checked, doubt, doubt_with_quotes, reader_note, shorten
 
 # A verdict's kind: good, bad, neutral (a stated answer that is neither) or unknown (not stated).
@@ -35,6 +36,7 @@ def make_environment(user_templates: Path | None = None) -> Environment:
     env.globals["doubt_with_quotes"] = doubt_with_quotes
     env.globals["reader_note"] = reader_note
     env.globals["checked"] = checked
+    env.globals["embed_code"] = embed_code
     # A provider has an annotated policy page when its history (every version's text) was rendered.
     env.globals["has_policy"] = lambda slug: slug in env.globals.get("histories", {})
     env.filters["web_url"] = web_url
