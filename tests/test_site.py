@@ -479,3 +479,31 @@ def test_a_base_url_must_be_a_web_address(tmp_path: Path) -> None:
     config.write_text("base_url: 'javascript:alert(1)'\n", encoding="utf-8")
     with pytest.raises(ScorecardError, match=r"site.yaml:1:\d+: .*base_url must be an http\(s\) address"):
         load_config(config)
+
+
+# --- open data -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_a_spreadsheet_would_run_get_a_leading_apostrophe(start: str) -> None:
+    import csv
+    import io
+
+    from scorecard.model import Evidence, Fact, ProviderInfo
+    from scorecard.render.data import scorecards_csv
+    from scorecard.rubric import load_rubric
+    from scorecard.score import score
+
+    evil = f"{start}HYPERLINK(\"http://evil.example/\",\"click\")"
+    info = ProviderInfo(name=evil, policy_file="policy.txt", policy_url="https://acme.example/privacy",
+                        policy_date="2026-01-02")
+    facts = {"data_sale": Fact(practice="data_sale", value="not_sold",
+                               evidence=[Evidence(quote=evil, start=0, end=len(evil))])}
+    card = score(load_rubric(), facts, slug="acme", name=evil, info=info)
+    rows = list(csv.DictReader(io.StringIO(scorecards_csv([card]).decode("utf-8"))))
+    assert rows[0]["name"] == "'" + evil
+    quote = " ".join(evil.split())  # white space in quotes is joined first: a leading tab is already gone
+    assert rows[0]["data_sale.evidence"] == (quote if start in "\t\r" else "'" + quote)
+    assert rows[0]["score"] == str(card.score)  # numbers are left alone
+    assert rows[0]["policy_url"] == "https://acme.example/privacy" and rows[0]["policy_date"] == "2026-01-02"
+    assert rows[0]["data_sale.value"] == "not_sold" and rows[0]["data_sale.label"] == "Not sold"
