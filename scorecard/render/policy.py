@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..model import Evidence, PracticeScore, Scorecard
 from ..text import Document
+from .doubt import disagreeing_values
 
 
 def anchor(practice: str, index: int) -> str:
@@ -95,8 +96,12 @@ def annotate(document: Document, card: Scorecard, labels: dict[tuple[str, str], 
     spans: list[tuple[int, int, Tag, str]] = []
     missing: list[tuple[Tag, Evidence]] = []
     for row in card.practices:
+        readings = disagreeing_values(row.fact) if row.fact.source != "reviewed" else [row.value]
         for i, ev in enumerate(row.fact.evidence):
             label, kind = labels.get((row.practice, ev.value or row.value), _kind(row, row.value))
+            if not ev.value and len(readings) > 1:  # older extraction: which reading this sentence gives is unknown
+                names = [labels.get((row.practice, v), (v, ""))[0] for v in readings]
+                label, kind = "unsure: " + " or ".join(f"“{n}”" for n in names), "neutral"
             tag = Tag(row.practice, row.question, label, kind, [anchor(row.practice, i)])
             where = locate(text, ev)
             if where is None:
