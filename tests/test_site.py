@@ -507,3 +507,19 @@ def test_csv_cells_that_a_spreadsheet_would_run_get_a_leading_apostrophe(start: 
     assert rows[0]["score"] == str(card.score)  # numbers are left alone
     assert rows[0]["policy_url"] == "https://acme.example/privacy" and rows[0]["policy_date"] == "2026-01-02"
     assert rows[0]["data_sale.value"] == "not_sold" and rows[0]["data_sale.label"] == "Not sold"
+
+
+def test_notes_for_readers_never_carry_keys_and_quoted_keys_become_labels() -> None:
+    from scorecard.model import Fact
+    from scorecard.render.doubt import reader_note
+    from scorecard.rubric import load_rubric
+
+    practice = load_rubric().practice("data_sale")
+    stale = Fact(practice="data_sale", value="sold", needs_review=True,
+                 note="The policy changed on 2026-06-01 a sentence cited by the review by Ada (which said "
+                      "'not_sold'); this answer was found automatically in the new text.")
+    assert "which said “Not sold”" in reader_note(stale, practice)
+    legacy = Fact(practice="data_sale", value="sold", note="sentences disagree: sold (2) over not_sold (1) by "
+                                                          "the practice's priority; the statement is qualified (except/unless)")
+    assert reader_note(legacy, practice).startswith("The sentence that decided this has an exception")
+    assert "priority" not in reader_note(legacy, practice)

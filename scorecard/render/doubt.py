@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Evidence, Fact, PracticeScore, Rubric, Scorecard
+from ..model import Evidence, Fact, Practice, PracticeScore, Rubric, Scorecard
 
 # Notes written by older extraction: "sentences disagree: with_fee (1) over yes (4) by the practice's priority".
 _LEGACY_DISAGREE = re.compile(r"sentences disagree: (?P<winner>\w+) \(\d+\) over (?P<losers>[^;]*?) by the")
@@ -43,13 +43,16 @@ class Doubt:
         return len(self.sides) > 1
 
 
-def reader_note(fact: Fact) -> str:
-    """The fact's note if it is plain words; notes with internal keys or counts are never shown."""
+def reader_note(fact: Fact, practice: Practice | None = None) -> str:
+    """The fact's note if it is plain words; notes with internal keys or counts are never shown. A value
+    key quoted in the note ("the review said 'not_sold'") becomes the value's label."""
     parts = []
     for part in (p.strip() for p in fact.note.split(";")):
         if not part:
             continue
         part = _PLAIN_NOTES.get(part, part)
+        for key, rule in (practice.values.items() if practice else ()):
+            part = part.replace(f"'{key}'", f"“{rule.label}”")
         if not _INTERNAL.search(part):
             parts.append(part)
     text = "; ".join(parts)
@@ -85,7 +88,7 @@ def doubt(row: PracticeScore, rubric: Rubric) -> Doubt | None:
         return Doubt(text, sides)
     if not fact.needs_review:
         return None
-    note = reader_note(fact)
+    note = reader_note(fact, practice)
     if fact.source == "reviewed":
         reason = note or "a person checked this once, but the policy has changed since"
     else:
