@@ -4,13 +4,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from ..model import Fact, Scorecard
 
 
-def fact_json(fact: Fact) -> dict:
+def fact_json(fact: Fact) -> dict[str, Any]:
     """The `scorecard extract` contract for one fact; also used in site/data."""
-    data = {
+    data: dict[str, Any] = {
         "value": fact.value,
         "evidence": [ev.model_dump() for ev in fact.evidence],
         "source": fact.source,
@@ -26,7 +27,7 @@ def fact_json(fact: Fact) -> dict:
     return data
 
 
-def scorecard_json(card: Scorecard) -> dict:
+def scorecard_json(card: Scorecard) -> dict[str, Any]:
     info = card.info
     return {
         "slug": card.slug,

@@ -5,6 +5,7 @@ Every link is relative (`root` is "" or "../"), so the site works from file:// a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 
@@ -38,14 +39,14 @@ def rank(cards: list[Scorecard]) -> list[Scorecard]:
     return sorted(cards, key=lambda c: (grade_key(c.grade), -c.score, c.name.lower(), c.slug))
 
 
-def as_config(config: SiteConfig | dict | None) -> SiteConfig:
+def as_config(config: SiteConfig | dict[str, Any] | None) -> SiteConfig:
     if isinstance(config, SiteConfig):
         return config
     return SiteConfig(**(config or {}))
 
 
-def page_context(rubric: Rubric, config: SiteConfig | dict | None, root: str, page: str = "",
-                 has_pdf: bool = True) -> dict:
+def page_context(rubric: Rubric, config: SiteConfig | dict[str, Any] | None, root: str, page: str = "",
+                 has_pdf: bool = True) -> dict[str, Any]:
     """What every page template may use: see templates/base.html."""
     return {"rubric": rubric, "site": as_config(config), "root": root, "page": page, "has_pdf": has_pdf}
 
@@ -56,30 +57,37 @@ def value_labels(rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
             for p in rubric.practices for v, rule in p.values.items()}
 
 
+def histories(env: Environment) -> dict[str, Any]:
+    """Each provider's History (history.render_history puts them in the environment), by slug."""
+    found = env.globals.get("histories")
+    return found if isinstance(found, dict) else {}
+
+
 def provider_file_names(slug: str, env: Environment) -> list[str]:
     """Every file render_provider_files writes for this provider (the build cache reuses exactly these)."""
     names = [f"{slug}/{name}" for name in ("index.html", "scorecard.json", "badge.svg")]
-    history = env.globals.get("histories", {}).get(slug)
+    history = histories(env).get(slug)
     if history is not None:
         names.append(f"{slug}/{POLICY_PAGE}")
         names += [f"{slug}/policy/{v.version.id}/index.html" for v in history.versions[:-1]]
     return names
 
 
-def _document(version_card: object) -> Document | None:
-    document = getattr(version_card, "document", None)
+def _document(version_card: Any) -> Document | None:
+    """The version's text: kept from extraction, or read again (a history from the build cache has none)."""
+    document: Document | None = version_card.document
     if document is not None:
         return document
     try:
-        return read_policy(version_card.version.path)  # type: ignore[attr-defined]
+        return read_policy(version_card.version.path)
     except PolicyError:
         return None
 
 
-def render_policy_pages(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict | None,
+def render_policy_pages(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict[str, Any] | None,
                         has_pdf: bool = True) -> SiteFiles:
     """<slug>/policy/index.html (the latest text) and policy/<version>/index.html for each older one."""
-    history = env.globals.get("histories", {}).get(card.slug)
+    history = histories(env).get(card.slug)
     if history is None:
         return {}
     labels = value_labels(rubric)
@@ -101,7 +109,7 @@ def render_policy_pages(card: Scorecard, rubric: Rubric, env: Environment, confi
     return files
 
 
-def render_provider_files(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict | None,
+def render_provider_files(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict[str, Any] | None,
                           has_pdf: bool = True) -> SiteFiles:
     """Everything under <slug>/ except the PDF: the page, its data, the badge and the annotated policy."""
     if card.slug in RESERVED_SLUGS:
@@ -124,7 +132,7 @@ def shared_file_names(rubric: Rubric) -> list[str]:
 
 
 def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment,
-                        config: SiteConfig | dict | None, user_templates: Path | None = None,
+                        config: SiteConfig | dict[str, Any] | None, user_templates: Path | None = None,
                         has_pdf: bool = True) -> SiteFiles:
     """Pages that show every provider, plus assets and open data."""
     ranked = rank(cards)

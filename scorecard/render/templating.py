@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 
 from ..model import NOT_STATED, PracticeScore, Scorecard
 from ..resources import templates_dir
@@ -18,7 +18,7 @@ VERDICT_WORDS = {"good": "good", "bad": "bad", "neutral": "neutral", "unknown": 
 def make_environment(user_templates: Path | None = None) -> Environment:
     """`{% extends "default:base.html" %}` reaches the packaged template from an override."""
     packaged = FileSystemLoader(str(templates_dir()))
-    loaders = [FileSystemLoader(str(user_templates))] if user_templates else []
+    loaders: list[BaseLoader] = [FileSystemLoader(str(user_templates))] if user_templates else []
     loaders += [packaged, PrefixLoader({"default": packaged}, delimiter=":")]
     env = Environment(
         loader=ChoiceLoader(loaders),
@@ -38,7 +38,7 @@ def make_environment(user_templates: Path | None = None) -> Environment:
     env.globals["checked"] = checked
     env.globals["embed_code"] = embed_code
     # A provider has an annotated policy page when its history (every version's text) was rendered.
-    env.globals["has_policy"] = lambda slug: slug in env.globals.get("histories", {})
+    env.globals["has_policy"] = lambda slug: isinstance(found := env.globals.get("histories"), dict) and slug in found
     env.filters["web_url"] = web_url
     env.filters["shorten"] = shorten
     return env
