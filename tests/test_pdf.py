@@ -2,6 +2,7 @@
 legible in grayscale (rendered with pdftoppm), and scorecards.pdf with every provider."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from pathlib import Path
@@ -140,3 +141,17 @@ def test_with_a_base_url_the_pdf_names_the_site_and_quotes_link_to_the_annotated
              if a.get_object().get("/A", {}).get("/URI")]
     assert "https://privacy.example.org/watch/cloudonex/policy/index.html#q-encryption-0" in links
     assert "https://privacy.example.org/watch/cloudonex/index.html" in links
+
+
+def test_the_pdf_quotes_both_sides_of_a_disputed_fact(tmp_path: Path) -> None:
+    from scorecard.render.pdf import pdf_html, render_page
+    from scorecard.render.templating import make_environment
+
+    from .test_site import disputed_card
+
+    rubric, card = disputed_card()
+    out = tmp_path / "disputed.pdf"
+    out.write_bytes(render_page(pdf_html(card, rubric, make_environment(), built_on=dt.date(2026, 1, 2))))
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert ("Unsure: the policy says both “Access for a fee” (“Any access request may be subject to a fee of $20.”)"
+            " and “See and correct” (“You may see and correct your data at any time.”)") in text

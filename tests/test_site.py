@@ -523,3 +523,16 @@ def test_notes_for_readers_never_carry_keys_and_quoted_keys_become_labels() -> N
                                                           "the practice's priority; the statement is qualified (except/unless)")
     assert reader_note(legacy, practice).startswith("The sentence that decided this has an exception")
     assert "priority" not in reader_note(legacy, practice)
+
+
+def test_a_capped_grade_is_marked_on_the_index(tmp_path: Path) -> None:
+    from scorecard.model import GradeCap
+    from scorecard.render.site import render_shared_files
+    from scorecard.render.templating import make_environment
+
+    rubric, card = disputed_card()
+    cap = GradeCap(practice="data_sale", question="Does it sell your personal data?", label="Sold", cap="D",
+                   summary="Sells, rents or trades your personal data.")
+    capped = card.model_copy(update={"grade": "D", "uncapped_grade": "A", "caps": [cap]})
+    index = render_shared_files([capped], rubric, make_environment(), None)["index.html"].decode()
+    assert 'href="disputed/index.html#cap">capped' in index
