@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -184,10 +185,20 @@ def render_pdfs(htmls: dict[str, str], jobs: int | None, progress: Progress) -> 
             result[name] = pdf
             progress("pdf", i + 1, len(names))
         return result
+    # Workers are forked with this process's signal handlers until quiet_worker replaces them: a SIGTERM in
+    # that window would run our handler inside a worker and break the pool. So Ctrl-C and SIGTERM wait,
+    # blocked, while the workers start (map submits every task, which forks them all); a signal that came
+    # meanwhile is delivered as soon as each process unblocks it.
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
     with ProcessPoolExecutor(max_workers=min(workers, len(names)), initializer=quiet_worker,
                              initargs=(os.getpid(),)) as pool:
         try:
-            for i, (name, pdf) in enumerate(zip(names, pool.map(render_named_pdf, jobs_in, chunksize=4))):
+            try:
+                pdfs = pool.map(render_named_pdf, jobs_in, chunksize=4)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            for i, (name, pdf) in enumerate(zip(names, pdfs)):
                 result[name] = pdf
                 progress("pdf", i + 1, len(names))
         except BaseException:  # Ctrl-C: drop the queued PDFs instead of waiting for them
@@ -210,6 +221,7 @@ def quiet_worker(parent: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler, inherited by fork
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # blocked by render_pdfs
     try:
         import ctypes
 
