@@ -126,7 +126,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb, cache))
     htmls: dict[str, str] = {}  # PDFs to render
     for card in report.cards:
-        pages = cache.reusable(card.slug, provider_file_names(card.slug, env))
+        names = provider_file_names(card.slug, env)
+        if card.slug in kept_slugs:  # its history was not computed: keep every page the last build made for it
+            names = [n for n in sorted(made_files(out) or ()) if n.startswith(f"{card.slug}/")
+                     and n != f"{card.slug}/scorecard.pdf"] or names
+        pages = cache.reusable(card.slug, names)
         files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf))
         pdf = options.pdf and cache.reusable(card.slug, [f"{card.slug}/scorecard.pdf"], pdf=True)
         if pdf:
