@@ -221,6 +221,31 @@ def fetch(
 
 
 @app.command()
+def add(
+    slug: Annotated[str, typer.Argument(help="The new provider's folder name: lowercase letters, digits, hyphens.")],
+    url: Annotated[str, typer.Option("--url", help="Address of its privacy policy.", show_default=False)],
+    name: Annotated[str, typer.Option("--name", help="Its name as readers see it (default: from the slug).",
+                                      show_default=False)] = "",
+    providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")] = 20.0,
+) -> None:
+    """Add a provider by the URL of its policy: write providers/SLUG/provider.yaml and fetch the first version."""
+    import shutil
+
+    from .errors import BuildFailed
+    from .fetch import FetchOptions, fetch_provider
+    from .providers import PROVIDER_FILE, load_provider, new_provider
+    from .rubric import load_rubric
+
+    folder = new_provider(providers, slug, url, name)
+    result = fetch_provider(load_provider(folder, load_rubric(None)), FetchOptions(timeout=timeout))
+    if result.failed:  # an empty provider would fail every build: nothing is added
+        shutil.rmtree(folder, ignore_errors=True)
+        raise BuildFailed(f"{slug}: the policy could not be fetched: {result.message}; nothing was added")
+    out.print(f"Added {slug}: {folder / PROVIDER_FILE}, {result.message}", markup=False, soft_wrap=True)
+
+
+@app.command()
 def diff(
     slug: Annotated[str, typer.Argument(help="The provider.")],
     since: Annotated[datetime | None, typer.Option(
