@@ -274,7 +274,7 @@ def foreign_files(out: Path, writing: set[str]) -> list[str]:
         return []
     made = made_files(out)
     if made is None:
-        tops = {rel.split("/")[0] for rel in writing} | {
+        tops = {rel.split("/")[0] for rel in [*writing, *SHARED_FILES, ALL_PDF, "feed.xml", "changes/"]} | {
             p.name for p in out.iterdir() if p.is_dir() and (p / "scorecard.json").is_file()}
     ours = {MANIFEST, SITE_MARKER, STAGING_MARKER} | writing
     ours |= {"/".join(rel.split("/")[:i]) for rel in writing for i in range(1, rel.count("/") + 1)}  # folders

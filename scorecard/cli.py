@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .errors import ScorecardError
@@ -79,7 +79,7 @@ def build(
                            max_policy_mb=max_policy_mb, config=config, incremental=incremental)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -292,11 +292,13 @@ def main() -> None:
         _fail(exc, f"error: {where}{': ' if where else ''}{exc.strerror or exc}", 2)
     except typer.TyperException as exc:  # usage errors: Typer's own words on one line, exit 2
         if type(exc).__name__ == "NoArgsIsHelpError":  # plain `scorecard`: the help, as Typer shows it
-            exc.show()
+            show = getattr(exc, "show", None)
+            if show is not None:
+                show()
             sys.exit(exc.exit_code)
         hint = ""
         context = getattr(exc, "ctx", None)
-        if context is not None and getattr(context, "command_path", ""):
+        if context is not None and getattr(context, "command_path", None):
             hint = f" (see '{context.command_path} --help')"
         err.print(" ".join(f"error: {exc.format_message()}{hint}".split()), markup=False)
         sys.exit(exc.exit_code)

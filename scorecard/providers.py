@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from .errors import ScorecardError
 from .model import MAIN_DOCUMENT, Fact, Provider, ProviderInfo, Rubric
 from .rubric import check_value
-from .yamlsource import YamlDocument, load_yaml
+from .yamlsource import SHOWN, YamlDocument, load_yaml, shown
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 PROVIDER_FILE = "provider.yaml"
@@ -235,6 +235,8 @@ def load_reviewed(path: Path, rubric: Rubric) -> dict[str, Fact]:
 
 
 def _check_fact(doc: YamlDocument, rubric: Rubric, key: str, fact: Fact) -> None:
+    if key not in rubric.keys and len(key) > SHOWN:  # said short: a message never carries a whole file
+        raise doc.error(("facts", key), f"unknown practice '{shown(key)}'", at_key=True)
     if fact.practice != key:
         raise doc.error(("facts", key, "practice"), f"fact under '{key}' names practice '{fact.practice}'")
     try:
