@@ -271,6 +271,27 @@ def diff(
     sys.stdout.write(diff_text(change))
 
 
+@app.command()
+def serve(
+    out_dir: Annotated[Path, typer.Option("--out", help="The built site's folder.")] = Path("site"),
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = 8000,
+) -> None:
+    """Preview the built site at http://127.0.0.1:PORT/ (this computer only); Ctrl-C stops it."""
+    from .serve import preview_server
+
+    server = preview_server(out_dir, port)
+    host, bound = server.server_address[:2]
+    out.print(f"Serving {out_dir} at http://{host}:{bound}/ (only this computer can open it; Ctrl-C stops)",
+              markup=False, soft_wrap=True)
+    sys.stdout.flush()  # the address is read by whoever started us, maybe through a pipe
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: stopping is what the user asked for
+        pass
+    finally:
+        server.server_close()
+
+
 def main() -> None:
     """Console entry point: bad input is one line on stderr and exit 2, never a traceback (--debug shows it).
 
