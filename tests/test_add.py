@@ -56,12 +56,13 @@ def test_add_with_a_name(tmp_path: Path):
 
 
 @pytest.mark.parametrize(("slug", "url", "message"), [
-    ("compare", "https://acme.example/privacy", "error: providers: provider slug 'compare' is a folder of the site"
-                                                " itself; rename the provider folder (reserved: "),
-    ("Acme Cloud", "https://acme.example/privacy", "error: providers: bad provider slug 'Acme Cloud': use lowercase"
-                                                   " letters, digits and hyphens, at most 64 (rename it to 'acme-cloud')"),
-    ("acme", "ftp://acme.example/privacy", "error: --url must be an http:// or https:// address of the policy,"
-                                           " not 'ftp://acme.example/privacy'"),
+    ("compare", "https://acme.example/privacy", ("error: providers: provider slug 'compare' is a folder of the"
+                                                 " site itself; rename the provider folder (reserved: ")),
+    ("Acme Cloud", "https://acme.example/privacy", ("error: providers: bad provider slug 'Acme Cloud': use lowercase"
+                                                    " letters, digits and hyphens, at most 64 (rename it to"
+                                                    " 'acme-cloud')")),
+    ("acme", "ftp://acme.example/privacy", ("error: --url must be an http:// or https:// address of the policy,"
+                                            " not 'ftp://acme.example/privacy'")),
     ("acme", "https://ada:secret@acme.example/privacy", "error: --url holds a user name or password before '@'"),
 ])
 def test_add_refuses_bad_slugs_and_urls(tmp_path: Path, slug: str, url: str, message: str):
