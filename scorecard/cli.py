@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from .errors import ScorecardError
 from .model import Rubric, Scorecard
 from .words import plural
+
 
 class PlainHelp:
     """--help in words, not Typer's type placeholders (<bool>, <list[Path]>, {paths}): a flag shows no
