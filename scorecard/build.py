@@ -24,6 +24,7 @@ from .providers import load_provider, provider_folders
 from .render.config import load_config
 from .render.pdf import comparison_html, pdf_html, render_page, render_pdf
 from .render.site import (
+    SHARED_FILES,
     SiteFiles,
     provider_file_names,
     rank,
