@@ -255,9 +255,10 @@ def fetch(
     results = fetch_providers(require_providers_dir(providers), load_rubric(rubric), slugs, FetchOptions(timeout=timeout),
                               report=lambda r: (err if r.failed else out).print(
                                   f"{r.slug}: {r.status}: {r.message}", markup=False, soft_wrap=True))
-    failed = sum(r.failed for r in results)
+    failed = len({r.slug.split("/")[0] for r in results if r.failed})  # a provider of several documents counts once
     if failed:
-        raise BuildFailed(f"{failed:,} of {plural(len(results), 'provider')} could not be fetched; nothing saved before"
+        total = len({r.slug.split("/")[0] for r in results})
+        raise BuildFailed(f"{failed:,} of {plural(total, 'provider')} could not be fetched; nothing saved before"
                           " was changed")
 
 
