@@ -59,6 +59,10 @@ def test_one_provider_is_singular(tmp_path: Path):
     assert re.fullmatch(r"OK: rubric \S+ with \d+ practices, 1 provider\n", result.stdout), result.stdout
     built = run("build", "--no-pdf", "--out", "site", cwd=tmp_path)
     assert built.returncode == 0 and built.stderr.startswith("Built 1 scorecard, "), built.stderr
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "1 provider, best grade first" in index and "across 1 provider;" in index
+    compare = (tmp_path / "site" / "compare" / "index.html").read_text(encoding="utf-8")
+    assert "The one provider is shown side by side" in compare
 
 
 HINT = ("providers folder not found; give --providers FOLDER, or start one here with 'scorecard add SLUG"

@@ -7,6 +7,7 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Pref
 
 from ..model import DOCUMENT_KINDS, MAIN_DOCUMENT, NOT_STATED, PracticeScore, Scorecard
 from ..resources import templates_dir
+from ..words import plural
 from .badge import embed_code
 from .doubt import checked, doubt, doubt_with_quotes, reader_note, shorten
 
@@ -41,6 +42,7 @@ def make_environment(user_templates: Path | None = None) -> Environment:
     env.globals["has_policy"] = lambda slug: isinstance(found := env.globals.get("histories"), dict) and slug in found
     env.filters["web_url"] = web_url
     env.filters["shorten"] = shorten
+    env.filters["plural"] = plural  # {{ n | plural("provider") }}: "1 provider", "2 providers"
     env.filters["in_document"] = in_document
     env.filters["document_name"] = document_name
     return env
