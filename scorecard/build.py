@@ -25,6 +25,7 @@ from .providers import load_provider, provider_folders
 from .render.config import load_config
 from .render.pdf import comparison_html, pdf_html, render_page, render_pdf
 from .render.site import (
+    SHARED_FILES,
     SiteFiles,
     provider_file_names,
     rank,
@@ -35,6 +36,7 @@ from .render.site import (
 from .render.templating import make_environment
 from .resources import bundled_providers, default_rubric
 from .rubric import load_rubric
+from .words import plural
 
 PROVIDER_FILES = ("index.html", "scorecard.json", "badge.svg")  # what render_provider_files writes
 ALL_PDF = "scorecards.pdf"  # every provider in one comparison document
@@ -127,7 +129,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb, cache))
     htmls: dict[str, str] = {}  # PDFs to render
     for card in report.cards:
-        pages = cache.reusable(card.slug, provider_file_names(card.slug, env))
+        names = provider_file_names(card.slug, env)
+        if card.slug in kept_slugs:  # its history was not computed: keep every page the last build made for it
+            names = [n for n in sorted(made_files(out) or ()) if n.startswith(f"{card.slug}/")
+                     and n != f"{card.slug}/scorecard.pdf"] or names
+        pages = cache.reusable(card.slug, names)
         files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf))
         pdf = options.pdf and cache.reusable(card.slug, [f"{card.slug}/scorecard.pdf"], pdf=True)
         if pdf:
@@ -148,7 +154,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     write_site(out, files, report.kept)
     report.files = len(files)
     if report.failures:
-        raise BuildFailed(f"{len(report.failures)} provider(s) failed: "
+        raise BuildFailed(f"{plural(len(report.failures), 'provider')} failed: "
                           + "; ".join(f"{slug}: {msg}" for slug, msg in report.failures), out)
     return report
 

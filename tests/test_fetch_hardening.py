@@ -169,9 +169,9 @@ OPEN: list = []  # trickling servers a case started, closed after it
 U = "{url}"
 HELD = ("acme: held: not saved as a version: {url}/acme {why}; kept aside in acme/versions/.pending/{day}.md;"
         " if it is the policy, run 'scorecard fetch acme --accept'")
-HELD_END = ("error: 1 page(s) kept aside, not saved: check them, then 'scorecard fetch SLUG --accept'; nothing"
+HELD_END = ("error: 1 page kept aside, not saved: check them, then 'scorecard fetch SLUG --accept'; nothing"
             " saved before was changed")
-FAILED_END = "error: 1 of 2 provider(s) could not be fetched; nothing saved before was changed"
+FAILED_END = "error: 1 of 2 providers could not be fetched; nothing saved before was changed"
 
 CASES: dict[str, Case] = {
     # --- URLs that are not http(s) pages -----------------------------------------------------------
