@@ -210,8 +210,8 @@ CASES: dict[str, Case] = {
          " are fetched"), FAILED_END]),
     "redirect to a URL with a password": Case(
         redirect_case("http://user:secret@127.0.0.1/policy"),
-        [f"acme: failed: redirect from {U}/moved to a URL with a user name or password: refused, it would be"
-         " published", FAILED_END]),
+        [(f"acme: failed: redirect from {U}/moved to a URL with a user name or password: refused, it would be"
+          " published"), FAILED_END]),
     "redirect without a Location": Case(
         redirect_case(""), [f"acme: failed: HTTP 302 Found from {U}/moved", FAILED_END]),
     # --- servers that trickle: one deadline for the whole page -----------------------------------------
