@@ -33,6 +33,7 @@ class Document:
     text: str
     sentences: list[Sentence] = field(default_factory=list)
     format: str = "txt"
+    headings: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each heading line in text
 
     def quote(self, sentence: Sentence) -> str:
         return self.text[sentence.start:sentence.end]
@@ -75,8 +76,8 @@ def parse_text(text: str, fmt: str = "txt", path: Path | None = None) -> Documen
 
 
 def _document(path: Path, blocks: list[Block], fmt: str) -> Document:
-    text, spans = build(blocks, guess_headings=fmt in ("txt", "pdf"))
-    return Document(path, text, [Sentence(a, b, section) for a, b, section in spans], fmt)
+    text, spans, headings = build(blocks, normalized=fmt in ("txt", "pdf"))  # text_blocks normalized them
+    return Document(path, text, [Sentence(a, b, section) for a, b, section in spans], fmt, headings)
 
 
 __all__ = ["Document", "PolicyError", "Sentence", "parse_text", "read_policy"]

@@ -1,67 +1,159 @@
-"""File formats -> blocks of raw text, each marked as a heading or not.
+"""File formats -> blocks of raw text: headings, paragraphs and list items.
 
-A block is one line, paragraph or list item; headings become section names. Markup is
+A block is one heading, paragraph, list item or table cell; headings become section names.
+A line break inside a paragraph is only where the text was wrapped: segment.build joins the
+lines of a block with spaces, so a sentence wrapped over lines is one sentence. Markup is
 dropped here, before normalization, so offsets only ever refer to what a reader sees.
+
+Reading is bounded: Markdown is parsed a slice at a time and its inline markup per paragraph
+(a paragraph of pathological markup is stripped by pattern, not parsed); HTML with more tags
+than any policy page has is read by a streaming parser instead of trafilatura's tree.
 """
 from __future__ import annotations
 
+import html as html_lib
 import io
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 from xml.etree import ElementTree
 
 from ..errors import PolicyError
+from .normalize import looks_like_heading, normalize
 
 
 class Block(NamedTuple):
     text: str
     heading: bool = False
+    lines: bool = False  # every line is its own unit (code blocks): never joined into sentences
 
 
 # --- plain text and PDF --------------------------------------------------------------------
 
-_ENDS_SENTENCE = re.compile(r"[.!?:;]['\")\]]?\s*$")
-_BULLET_START = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d{1,2}[.)]|\(?[a-z]\))\s")
+_ENDS_SENTENCE = re.compile(r"[.!?:;]['\")\]]*$")
+_BULLET_START = re.compile(r"^(?:[-*•·▪◦‣]|\d{1,2}[.)]|\(?[a-z]\))\s")
+# A line ending in one of these words stops mid-sentence: "We do not" / "sell your data".
+_OPEN_WORDS_TEXT = """a an the and or nor but of to in on at by for from with without into onto about as than
+    that which who whom whose if not no our your their its his her my we you they us them is are was were be been
+    may might can could will would shall should must do does such any all each other these those this per via
+    including include includes e.g i.e"""
+_OPEN_WORDS = frozenset(_OPEN_WORDS_TEXT.split())
+_FIRST_WORD = re.compile(r"\S+")
+_STRONG_HEADING = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]")
+_BARE_BULLETS = re.compile(r"^[•·▪◦‣*-]+$")
 
 
-def _looks_wrapped(lines: list[str]) -> bool:
-    """Hard-wrapped text (old policies, PDF text layers): most lines long and unfinished."""
-    full = [ln for ln in lines if ln.strip()]
-    if len(full) < 8:
+class _Layout(NamedTuple):
+    width: int  # the column the text was wrapped at (characters), 0 when it was not wrapped
+    slack: float  # how far short of `width` a wrapped line may end (proportional fonts in PDFs)
+
+
+def _layout(lines: list[str], pdf: bool) -> _Layout:
+    """Was the text hard-wrapped, and at what width? Wrapped lines cluster just under one width
+    and most of them stop mid-sentence; one-paragraph-per-line text has neither."""
+    lengths = sorted(len(ln) for ln in lines if ln)
+    if len(lengths) < 4 and not pdf:
+        return _Layout(0, 0.0)
+    if not lengths:
+        return _Layout(0, 0.0)
+    width = lengths[int(0.95 * (len(lengths) - 1))]
+    if pdf:
+        return _Layout(width, 0.25)
+    if width > 200:
+        return _Layout(0, 0.0)
+    long = [ln for ln in lines if ln and len(ln) >= 0.7 * width]
+    open_ended = sum(1 for ln in long if not _ENDS_SENTENCE.search(ln))
+    if len(long) >= 0.5 * len(lengths) and open_ended >= 0.5 * len(long):
+        return _Layout(width, 0.05)
+    return _Layout(0, 0.0)
+
+
+def _full(line: str, following: str, layout: _Layout) -> bool:
+    """A wrapped line is full when the next line's first word would not have fit on it."""
+    word = _FIRST_WORD.match(following)
+    need = len(line) + 1 + (len(word.group()) if word else 0)
+    return need > layout.width * (1 - layout.slack)
+
+
+def _continues(prev: str, line: str, layout: _Layout) -> bool:
+    """Does `line` carry on the paragraph that `prev` (its last line) belongs to?"""
+    if _BULLET_START.match(line):
+        return False  # a list item starts
+    first = line[0]
+    if first.islower() or (prev.endswith("-") and prev[-2:-1].isalpha() and first.isalpha()):
+        return True
+    if _ENDS_SENTENCE.search(prev):
+        # A finished sentence and a capital: the same sentences whether or not the paragraph goes
+        # on, and list items and headings in PDFs (their markers lost) start exactly like this.
         return False
-    long = [ln for ln in full if 50 <= len(ln) <= 100]
-    open_ended = [ln for ln in long if not _ENDS_SENTENCE.search(ln)]
-    return len(long) >= 0.6 * len(full) and len(open_ended) >= 0.4 * len(long)
+    if layout.width:
+        return _full(prev, line, layout)
+    last = prev.rsplit(None, 1)[-1].lower().rstrip(".")
+    return prev.endswith((",", "(", "/", "&")) or last in _OPEN_WORDS
 
 
-def unwrap(lines: list[str]) -> list[str]:
-    """Join lines broken mid-sentence; keep breaks after sentence ends, blank lines and bullets."""
-    out: list[str] = []
-    joinable = False
-    for line in lines:
-        stripped = line.strip()
-        if not stripped:
-            out.append("")
-            joinable = False
+def _heading_line(line: str, following: str | None, layout: _Layout) -> bool:
+    """A line that titles a section: its wording (normalize.looks_like_heading), not followed by
+    the rest of its own sentence, and in wrapped text ended before the width was reached."""
+    if not looks_like_heading(line):
+        return False
+    if following is None:
+        return True
+    if following[0].islower():
+        return False
+    if _STRONG_HEADING.match(line) or line.endswith("?") or line.isupper():
+        return True  # its shape says so (and a PDF's larger heading font defeats the width test)
+    return not layout.width or not _full(line, following, layout)
+
+
+def _two_line_heading(line: str, following: str | None) -> bool:
+    """A question or numbered title wrapped over two lines (a PDF's larger heading type):
+    "Does X use Cookies and Other Tracking" / "Technologies?"."""
+    if following is None or len(line) + len(following) > 90 or _ENDS_SENTENCE.search(line):
+        return False
+    if len(following) >= len(line) or following[-1] in ".:;,":
+        return False  # wrapping fills the first line; a line of its own after a title is a sentence
+    joined = f"{line} {following}"
+    return (joined.endswith("?") or bool(_STRONG_HEADING.match(joined))) and looks_like_heading(joined)
+
+
+def text_blocks(text: str, pdf: bool = False) -> list[Block]:
+    """Plain text (or a PDF's text layer) -> paragraphs, list items and guessed headings."""
+    # A line of bullet glyphs alone (a PDF's list markers, laid out apart from their items) is dropped.
+    lines = [ln.strip() for ln in normalize(text).split("\n")]
+    lines = [ln for ln in lines if not _BARE_BULLETS.match(ln)]
+    layout = _layout(lines, pdf)
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
             continue
-        # A continuation starts lower-case, or follows a long line that stopped mid-sentence.
-        continues = stripped[0].islower() or len(out[-1]) > 50 if out else False
-        if joinable and continues and not _BULLET_START.match(line):
-            prev = out[-1]
-            out[-1] = prev[:-1] + stripped if prev.endswith("-") and stripped[:1].islower() else f"{prev} {stripped}"
+        if not line:
+            if paragraph:
+                blocks.append(Block("\n".join(paragraph)))
+                paragraph = []
+            continue
+        if paragraph and _continues(paragraph[-1], line, layout):
+            paragraph.append(line)
+            continue
+        if paragraph:
+            blocks.append(Block("\n".join(paragraph)))
+            paragraph = []
+        following = lines[i + 1] if i + 1 < len(lines) and lines[i + 1] else None
+        if layout.width and following is not None and _two_line_heading(line, following):
+            blocks.append(Block(f"{line}\n{following}", heading=True))
+            skip = True
+        elif _heading_line(line, following, layout):
+            blocks.append(Block(line, heading=True))
         else:
-            out.append(stripped)
-        joinable = not _ENDS_SENTENCE.search(out[-1])
-    return out
-
-
-def text_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
-    lines = text.splitlines()
-    if wrapped if wrapped is not None else _looks_wrapped(lines):
-        lines = unwrap(lines)
-    return [Block(line) for line in lines if line.strip()]
+            paragraph.append(line)
+    if paragraph:
+        blocks.append(Block("\n".join(paragraph)))
+    return blocks
 
 
 def pdf_blocks(data: bytes, path: Path) -> list[Block]:
@@ -80,38 +172,104 @@ def pdf_blocks(data: bytes, path: Path) -> list[Block]:
         raise
     except Exception as exc:  # noqa: BLE001 - a malformed, untrusted PDF can fail anywhere inside pypdf
         raise PolicyError(f"cannot read PDF: {' '.join(str(exc).split()) or type(exc).__name__}", path) from None
-    return text_blocks("\n".join(pages), wrapped=True)
+    return text_blocks("\n".join(pages), pdf=True)
 
 
 # --- Markdown ------------------------------------------------------------------------------
 
-def markdown_blocks(text: str) -> list[Block]:
+_SLICE = 64_000  # characters of Markdown parsed at once: markdown-it keeps every token of a parse
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_REFERENCE = re.compile(r"^ {0,3}\[([^\]\n]{1,999})\]:[ \t]*<?([^\s>]+)>?", re.MULTILINE)
+
+
+class _Slice(NamedTuple):
+    text: str
+    table_header: bool  # starts with a repeated table header whose cells were already read
+
+
+def _slices(text: str) -> Iterator[_Slice]:
+    """Markdown in slices of about _SLICE characters, cut at blank lines outside code fences; a run
+    with no blank line (a huge list or table) is cut at a line, a table's header repeated after it."""
+    lines = text.splitlines(keepends=True)
+    start, size, fence, header, repeat = 0, 0, "", "", False
+    for i, line in enumerate(lines):
+        size += len(line)
+        opened = _FENCE.match(line)
+        if opened and (not fence or opened.group(1)[0] == fence[0]):
+            fence = "" if fence else opened.group(1)
+        if _TABLE_DELIMITER.match(line) and i and "|" in lines[i - 1]:
+            header = lines[i - 1] + line
+        elif "|" not in line:
+            header = ""
+        if size < _SLICE or fence:
+            continue
+        if not line.strip() or size >= 2 * _SLICE:
+            yield _Slice((header if repeat else "") + "".join(lines[start:i + 1]), repeat)
+            repeat = bool(header) and bool(line.strip())
+            start, size = i + 1, 0
+    if start < len(lines):
+        yield _Slice((header if repeat else "") + "".join(lines[start:]), repeat)
+
+
+def _markdown() -> Any:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark").enable("table")
+    md.disable("inline")  # inline markup is parsed per paragraph below, so its tokens never pile up
+    return md
+
+
+def markdown_blocks(text: str) -> list[Block]:
+    from markdown_it.common.utils import normalizeReference
+
+    md = _markdown()
+    # Reference definitions anywhere in the file, so a link in an earlier slice still resolves.
+    env: dict[str, Any] = {"references": {}}
+    for label, href in _REFERENCE.findall(text):
+        env["references"].setdefault(normalizeReference(label), {"title": "", "href": href, "map": None})
     blocks: list[Block] = []
-    heading = False
-    for token in md.parse(text):
-        if token.type == "heading_open":
-            heading = True
-        elif token.type == "heading_close":
-            heading = False
-        elif token.type == "inline":
-            blocks.append(Block(_inline_text(token.children or []), heading))
-        elif token.type in ("fence", "code_block"):
-            blocks.append(Block(token.content))
+    for piece in _slices(text):
+        heading, skipping, nested = False, False, 0
+        for token in md.parse(piece.text, env):
+            if token.type == "thead_open":
+                skipping = piece.table_header
+            elif token.type == "thead_close":
+                skipping = False
+            elif token.type == "heading_open":
+                heading = True
+            elif token.type == "heading_close":
+                heading = False
+            elif token.type in ("list_item_open", "table_open"):
+                nested += 1
+            elif token.type in ("list_item_close", "table_close"):
+                nested -= 1
+            elif token.type == "inline" and not skipping:
+                text = _inline_text(md, token.content, env)
+                # A paragraph of its own that reads as a title ("**Payment Information**", "Where is
+                # your data stored?") is one, as the same line in a .txt is.
+                blocks.append(Block(text, heading or (not nested and looks_like_heading(text))))
+            elif token.type in ("fence", "code_block"):
+                blocks.append(Block(token.content, lines=True))
     return [b for b in blocks if b.text.strip()]
 
 
 _STRAY_EMPHASIS = re.compile(r"\*\*+|__+")
+_INLINE_LIMIT = 20_000  # characters: no real paragraph is longer; beyond it markup is stripped, not parsed
+_MARKUP = re.compile(r"[*_\[\]`<>!\\]")
 
 
-def _inline_text(children: list) -> str:
+def _inline_text(md: Any, source: str, env: dict[str, Any]) -> str:
+    """The text of one paragraph's inline markup (emphasis, links, code) as a reader sees it."""
+    if len(source) > _INLINE_LIMIT or (len(source) > 2_000 and len(_MARKUP.findall(source)) > len(source) // 10):
+        return _strip_markup(source)
+    children: list[Any] = []
+    md.inline.parse(source, md, env, children)
     parts = []
     for child in children:
         if child.type == "text":
             parts.append(_STRAY_EMPHASIS.sub("", child.content))  # "**" left by unbalanced emphasis
-        elif child.type == "code_inline":
+        elif child.type in ("code_inline", "text_special"):  # text_special: an escape or entity, decoded
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
@@ -120,13 +278,31 @@ def _inline_text(children: list) -> str:
     return "".join(parts)
 
 
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+
+
+def _strip_markup(source: str) -> str:
+    """Markup removed by patterns (each linear): for paragraphs too long or too dense to parse."""
+    text = _LINK.sub(r"\1", source)
+    text = _TAG.sub("", text)
+    text = re.sub(r"[*_`]+|(?<!\\)[\[\]]", "", text)
+    return html_lib.unescape(_ESCAPE.sub(r"\1", text))
+
+
 # --- HTML ----------------------------------------------------------------------------------
 
 _XML_BLOCKS = {"head": True, "p": False, "item": False, "cell": False, "quote": False, "code": False}
+# trafilatura builds several lxml trees of the page (about 100 bytes per input byte for a page of
+# small table cells); a policy page has a few thousand tags, so beyond this the streaming parser reads it.
+_TRAFILATURA_MAX_TAGS = 30_000
 
 
 def html_blocks(html: str) -> list[Block]:
     """The main text through trafilatura (no navigation, scripts or styles), headings kept."""
+    if html.count("<") > _TRAFILATURA_MAX_TAGS:
+        return _fallback_html_blocks(html)
     import trafilatura
 
     try:
@@ -150,7 +326,9 @@ def html_blocks(html: str) -> list[Block]:
 def _walk(element: ElementTree.Element, blocks: list[Block]) -> None:
     for child in element:
         if child.tag in _XML_BLOCKS:
-            blocks.append(Block("".join(child.itertext()), _XML_BLOCKS[child.tag]))
+            text = "".join(child.itertext())
+            heading = _XML_BLOCKS[child.tag] or (child.tag == "p" and looks_like_heading(text))
+            blocks.append(Block(text, heading))
         else:
             _walk(child, blocks)
 

@@ -49,16 +49,43 @@ def split_runon_heading(line: str) -> tuple[str, str] | None:
     return match.group(1), line[match.end():]
 
 
+# Words that section titles of policies are made of; a Title Case line with none of them is a name
+# or a fragment ("Microsoft Edge", "Google Analytics"), not a heading.
+_HEADING_VOCABULARY = """
+    privacy policy policies notice statement information data personal cookie cookies tracking track technologies
+    security secure safeguards protect protection contact contacting rights right choices choice options children
+    child minors kids changes change updates updated update amendments sharing share shared disclosure disclosures
+    disclose use uses using collect collection collected retention retain storage store stored keep transfer
+    transfers international third parties party advertising advertisements ads marketing communications access
+    deletion delete correction opt out california ccpa cpra gdpr residents european eea legal basis definitions
+    introduction overview scope summary questions links payment processing processors providers vendors partners
+    service services general other additional terms effective date last revised consent law laws requests request
+    sale sell selling signals social media who what why how when where which whom with about and for to of our
+    your we us you this these the do not may can does are is from by in on under within encryption encrypted
+    safety breach breaches notification track tracking
+"""
+_HEADING_WORDS = frozenset(_HEADING_VOCABULARY.split())
+_LIST_SEPARATORS = re.compile(r"[;|]|\s[/\u2022·]\s")
+
+
 def looks_like_heading(line: str) -> bool:
-    """A plain-text line that titles a section: short, unpunctuated, Title Case or numbered."""
+    """A plain-text line that titles a section, by its shape and its words: numbered ("2. Sharing"),
+    ALL CAPS, a question, or Title Case made of the words section titles use. A list of names
+    ("Firefox; Chrome; Microsoft Edge; Safari"), a table row or a sentence fragment is not one."""
     line = line.strip()
     if not 2 < len(line) <= 90 or line[-1] in ".,;" or line[0] in "-*•(\"'":
         return False
     words = line.rstrip("?:").split()
     if len(words) > 12 or not (line[0].isupper() or line[0].isdigit()):
         return False
-    if re.match(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]", line) or line.isupper():
+    if _LIST_SEPARATORS.search(line) or line.count(",") >= 2 and not {"and", "or", "&"} & {w.lower() for w in words}:
+        return False  # items of a list or cells of a table row
+    if re.match(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]", line) or (line.isupper() and len(words) <= 10):
         return True
+    if line.endswith("?"):
+        return True  # "What information do we collect?"
     long_words = [w for w in words if len(w) > 3]
     capitalized = sum(1 for w in long_words if w[0].isupper())
-    return bool(long_words) and capitalized / len(long_words) >= 0.6
+    if not long_words or capitalized / len(long_words) < 0.6:
+        return False
+    return len(words) == 1 or any(w.lower().strip("'\"():,&-") in _HEADING_WORDS for w in words)

@@ -1,7 +1,7 @@
 """Blocks -> one normalized text with sections and sentences (character offsets into it).
 
-Lines are split first (a line break or bullet always ends a sentence in a policy), then
-blingfire splits each line into sentences. blingfire's C library reports *UTF-8 byte*
+Each block (heading, paragraph, list item) becomes one line of the text, then blingfire
+splits each line into sentences. blingfire's C library reports *UTF-8 byte*
 offsets; its Python wrapper maps them to characters with a Python loop over every byte,
 which costs more than everything else we do. So we call the C function ourselves and map
 the few offsets it returns (nothing to map for ASCII lines, the common case).
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import blingfire
 
 from .formats import Block
-from .normalize import looks_like_heading, normalize, split_runon_heading
+from .normalize import normalize, split_runon_heading
 
 _BULLET = re.compile(r"^(?:[-*•·▪◦‣>]+|\(?\d{1,2}[.)]|\(?[a-zA-Z]\))\s+")
 _HAS_WORD = re.compile(r"\w")
@@ -118,11 +118,17 @@ def _char_offset(data: bytes, byte_offset: int) -> int:
 _SENTENCES = blingfire.blingfire.TextToSentencesWithOffsets
 
 
-def build(blocks: Iterable[Block], guess_headings: bool) -> tuple[str, list[tuple[int, int, str]]]:
-    """The normalized text and (start, end, section) of every sentence."""
+def build(blocks: Iterable[Block], normalized: bool = False) -> tuple[str, list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """The normalized text, (start, end, section) of every sentence and (start, end) of every heading.
+
+    A block is one line of the text: the line breaks inside a paragraph (where it was wrapped)
+    become spaces here, in the text itself, so a sentence over several lines is one span and
+    its quote is a slice of the text. Only a code block keeps its lines.
+    """
     builder = Builder()
     for block in blocks:
-        for raw in normalize(block.text).split("\n"):
+        text = block.text if normalized else normalize(block.text)
+        for raw in text.split("\n") if block.lines else (join_lines(text),):
             line = raw.strip()
             if not line:
                 continue
@@ -133,6 +139,18 @@ def build(blocks: Iterable[Block], guess_headings: bool) -> tuple[str, list[tupl
             if runon is not None:
                 builder.add_line(runon[0], heading=True)
                 line = runon[1]
-            builder.add_line(line, heading=guess_headings and looks_like_heading(line))
+            builder.add_line(line, heading=False)
     builder.finish()
-    return builder.text, builder.spans
+    return builder.text, builder.spans, [(a, b) for a, b, _ in builder.headings]
+
+
+# "third-\nparty", "GDPR/\nCCPA": the line broke inside a word, so no space goes there.
+_WRAPPED_HYPHEN = re.compile(r"(?<=[^\W\d_]-)\n(?=[^\W\d_])|(?<=\S/)\n(?=\w)")
+_BREAK = re.compile(r"[ ]*\n\s*")
+
+
+def join_lines(text: str) -> str:
+    """One paragraph's lines as one line: a space for each break, none after a hyphen."""
+    if "\n" not in text:
+        return text
+    return _BREAK.sub(" ", _WRAPPED_HYPHEN.sub("", text))
