@@ -11,6 +11,7 @@ than any policy page has is read by a streaming parser instead of trafilatura's 
 """
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import io
 import re
@@ -191,6 +192,9 @@ class _Slice(NamedTuple):
 def _slices(text: str) -> Iterator[_Slice]:
     """Markdown in slices of about _SLICE characters, cut at blank lines outside code fences; a run
     with no blank line (a huge list or table) is cut at a line, a table's header repeated after it."""
+    if len(text) <= _SLICE:
+        yield _Slice(text, False)
+        return
     lines = text.splitlines(keepends=True)
     start, size, fence, header, repeat = 0, 0, "", "", False
     for i, line in enumerate(lines):
@@ -212,6 +216,7 @@ def _slices(text: str) -> Iterator[_Slice]:
         yield _Slice((header if repeat else "") + "".join(lines[start:]), repeat)
 
 
+@functools.cache
 def _markdown() -> Any:
     from markdown_it import MarkdownIt
 

@@ -1,4 +1,4 @@
-"""Normalization of one line of policy text, and recovery of headings run into their text.
+"""Normalization of policy text, and recovery of headings run into their text.
 
 Offsets in a Document point into the *normalized* text, so every later stage (segmenting,
 matching, quoting) sees the same characters the reader is shown.
@@ -19,7 +19,9 @@ _TRANSLATE = str.maketrans({
 # and C0/C1 controls (a NUL would also truncate the string inside the C segmenter).
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069"
                         "\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SPACES = re.compile(r"[ \u1680\u2000-\u200a\u205f\u3000]+")
+# Runs of spaces and odd spaces; a lone plain space (most of them) is not a match, which is fast.
+_SPACES = re.compile(r"[\u1680\u2000-\u200a\u205f\u3000][ \u1680\u2000-\u200a\u205f\u3000]*"
+                     r"| [ \u1680\u2000-\u200a\u205f\u3000]+")
 
 # "1. Collected InformationWhen You visit": a numbered title glued to the next sentence.
 _NUMBERED_RUNON = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][^.?!:\n]{1,80}?[a-z)])(?=[A-Z][a-z]|[A-Z]{2,}\b)")
@@ -27,17 +29,32 @@ _NUMBERED_RUNON = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][^.?!:\n]{1,80}
 _QUESTION_RUNON = re.compile(r"^([A-Z][^.?!\n]{4,120}\?)(?=[A-Z])")
 
 
+_REPLACEMENTS = tuple((chr(code), target) for code, target in _TRANSLATE.items())
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _straighten(text: str) -> str:
+    # One str.replace per character present: several times faster than str.translate on whole files.
+    for char, target in _REPLACEMENTS:
+        if char in text:
+            text = text.replace(char, target)
+    return text
+
+
 def normalize(text: str) -> str:
     """NFKC, straight quotes, plain spaces, no invisible characters; line breaks kept."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).translate(_TRANSLATE)
-        text = _INVISIBLE.sub("", text)
-    elif "\t" in text or "\r" in text or "\x00" in text or "\x7f" in text:
-        text = _INVISIBLE.sub("", text.replace("\t", " "))
-    if "\r" in text:
+    if "\r" in text:  # before controls are dropped: a lone CR (old Mac files) is a line break
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.isascii():
-        return _SPACES.sub(" ", text.replace("\u2028", "\n").replace("\u2029", "\n"))
+        text = _straighten(text)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = _straighten(unicodedata.normalize("NFKC", text))
+        text = _INVISIBLE.sub("", text).replace("\u2028", "\n").replace("\u2029", "\n")
+        return _SPACES.sub(" ", text)
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub("", text)
     return _SPACES.sub(" ", text) if "  " in text else text
 
 
