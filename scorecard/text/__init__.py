@@ -8,23 +8,17 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import PolicyError
 from .decode import decode_bytes
 from .formats import Block, html_blocks, markdown_blocks, pdf_blocks, text_blocks
-from .segment import build
+from .segment import Sentence, build
 
 FORMATS = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 MAX_BYTES = 50_000_000  # a policy is kilobytes; anything this big is a mistake
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    start: int
-    end: int
-    section: str
 
 
 @dataclass(slots=True)
@@ -75,9 +69,9 @@ def parse_text(text: str, fmt: str = "txt", path: Path | None = None) -> Documen
     return _document(path, blocks, fmt)
 
 
-def _document(path: Path, blocks: list[Block], fmt: str) -> Document:
+def _document(path: Path, blocks: Iterable[Block], fmt: str) -> Document:
     text, spans, headings = build(blocks, normalized=fmt in ("txt", "pdf"))  # text_blocks normalized them
-    return Document(path, text, [Sentence(a, b, section) for a, b, section in spans], fmt, headings)
+    return Document(path, text, spans, fmt, headings)
 
 
 __all__ = ["Document", "PolicyError", "Sentence", "parse_text", "read_policy"]

@@ -178,7 +178,7 @@ def pdf_blocks(data: bytes, path: Path) -> list[Block]:
 
 # --- Markdown ------------------------------------------------------------------------------
 
-_SLICE = 64_000  # characters of Markdown parsed at once: markdown-it keeps every token of a parse
+_SLICE = 16_000  # characters of Markdown parsed at once: markdown-it keeps every token of a parse
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TABLE_DELIMITER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]\n]{1,999})\]:[ \t]*<?([^\s>]+)>?", re.MULTILINE)
@@ -191,29 +191,34 @@ class _Slice(NamedTuple):
 
 def _slices(text: str) -> Iterator[_Slice]:
     """Markdown in slices of about _SLICE characters, cut at blank lines outside code fences; a run
-    with no blank line (a huge list or table) is cut at a line, a table's header repeated after it."""
+    with no blank line (a huge list or table) is cut at a line, a table's header repeated after it.
+    Lines are found one at a time: a list of them all would cost more than the parse."""
     if len(text) <= _SLICE:
         yield _Slice(text, False)
         return
-    lines = text.splitlines(keepends=True)
-    start, size, fence, header, repeat = 0, 0, "", "", False
-    for i, line in enumerate(lines):
-        size += len(line)
+    start = pos = 0
+    fence = header = repeat = previous = ""
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end + 1
+        line = text[pos:end]
+        pos = end
         opened = _FENCE.match(line)
         if opened and (not fence or opened.group(1)[0] == fence[0]):
             fence = "" if fence else opened.group(1)
-        if _TABLE_DELIMITER.match(line) and i and "|" in lines[i - 1]:
-            header = lines[i - 1] + line
+        if "|" in previous and _TABLE_DELIMITER.match(line):
+            header = previous + line
         elif "|" not in line:
             header = ""
-        if size < _SLICE or fence:
+        previous = line
+        size = end - start
+        if size < _SLICE or fence or (line.strip() and size < 2 * _SLICE):
             continue
-        if not line.strip() or size >= 2 * _SLICE:
-            yield _Slice((header if repeat else "") + "".join(lines[start:i + 1]), repeat)
-            repeat = bool(header) and bool(line.strip())
-            start, size = i + 1, 0
-    if start < len(lines):
-        yield _Slice((header if repeat else "") + "".join(lines[start:]), repeat)
+        yield _Slice(repeat + text[start:end], bool(repeat))
+        repeat = header if line.strip() else ""
+        start = end
+    if start < len(text):
+        yield _Slice(repeat + text[start:], bool(repeat))
 
 
 @functools.cache
@@ -225,7 +230,8 @@ def _markdown() -> Any:
     return md
 
 
-def markdown_blocks(text: str) -> list[Block]:
+def markdown_blocks(text: str) -> Iterator[Block]:
+    """Blocks as they are parsed, a slice at a time (a generator: they never all exist at once)."""
     from markdown_it.common.utils import normalizeReference
 
     md = _markdown()
@@ -233,7 +239,6 @@ def markdown_blocks(text: str) -> list[Block]:
     env: dict[str, Any] = {"references": {}}
     for label, href in _REFERENCE.findall(text):
         env["references"].setdefault(normalizeReference(label), {"title": "", "href": href, "map": None})
-    blocks: list[Block] = []
     for piece in _slices(text):
         heading, skipping, nested = False, False, 0
         for token in md.parse(piece.text, env):
@@ -250,23 +255,23 @@ def markdown_blocks(text: str) -> list[Block]:
             elif token.type in ("list_item_close", "table_close"):
                 nested -= 1
             elif token.type == "inline" and not skipping:
-                text = _inline_text(md, token.content, env)
+                words = _inline_text(md, token.content, env)
                 # A paragraph of its own that reads as a title ("**Payment Information**", "Where is
                 # your data stored?") is one, as the same line in a .txt is.
-                blocks.append(Block(text, heading or (not nested and looks_like_heading(text))))
-            elif token.type in ("fence", "code_block"):
-                blocks.append(Block(token.content, lines=True))
-    return [b for b in blocks if b.text.strip()]
+                if words.strip():
+                    yield Block(words, heading or (not nested and looks_like_heading(words)))
+            elif token.type in ("fence", "code_block") and token.content.strip():
+                yield Block(token.content, lines=True)
 
 
 _STRAY_EMPHASIS = re.compile(r"\*\*+|__+")
 _INLINE_LIMIT = 20_000  # characters: no real paragraph is longer; beyond it markup is stripped, not parsed
-_MARKUP = re.compile(r"[*_\[\]`<>!\\]")
+_MARKUP = "*_[]`<>!\\"
 
 
 def _inline_text(md: Any, source: str, env: dict[str, Any]) -> str:
     """The text of one paragraph's inline markup (emphasis, links, code) as a reader sees it."""
-    if len(source) > _INLINE_LIMIT or (len(source) > 2_000 and len(_MARKUP.findall(source)) > len(source) // 10):
+    if len(source) > _INLINE_LIMIT or (len(source) > 2_000 and sum(map(source.count, _MARKUP)) > len(source) // 10):
         return _strip_markup(source)
     children: list[Any] = []
     md.inline.parse(source, md, env, children)
@@ -284,7 +289,6 @@ def _inline_text(md: Any, source: str, env: dict[str, Any]) -> str:
 
 
 _LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 
 
@@ -292,8 +296,9 @@ def _strip_markup(source: str) -> str:
     """Markup removed by patterns (each linear): for paragraphs too long or too dense to parse."""
     text = _LINK.sub(r"\1", source)
     text = _TAG.sub("", text)
-    text = re.sub(r"[*_`]+|(?<!\\)[\[\]]", "", text)
-    return html_lib.unescape(_ESCAPE.sub(r"\1", text))
+    for char in "*_`[]":  # str.replace: re.sub would hold a list of every fragment between matches
+        text = text.replace(char, "")
+    return html_lib.unescape(text.replace("\\", ""))
 
 
 # --- HTML ----------------------------------------------------------------------------------

@@ -9,9 +9,11 @@ the few offsets it returns (nothing to map for ASCII lines, the common case).
 from __future__ import annotations
 
 import ctypes
+import operator
 import re
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import blingfire
 
@@ -20,8 +22,16 @@ from .normalize import normalize, split_runon_heading
 
 _BULLET = re.compile(r"^(?:[-*•·▪◦‣>]+|\(?\d{1,2}[.)]|\(?[a-zA-Z]\))\s+")
 _HAS_WORD = re.compile(r"\w")
+_START = operator.attrgetter("start")
 _LABEL_VALUE = re.compile(r":\s*\S")  # "Sold in the past 12 months: No"
 _INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")  # a sentence end with more text after it
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    section: str
 
 
 class Builder:
@@ -31,9 +41,9 @@ class Builder:
         self.parts: list[str] = []
         self.pos = 0
         self.section = ""
-        self.spans: list[tuple[int, int, str]] = []
+        self.spans: list[Sentence] = []  # made here, not from tuples later: a table of cells has many
         self.headings: list[tuple[int, int, str]] = []  # (start, end, section before it)
-        self._bare: tuple[int, int, str] | None = None  # a "Label: value" heading with no text yet
+        self._bare: Sentence | None = None  # a "Label: value" heading with no text yet
 
     def add_line(self, line: str, heading: bool) -> None:
         start = self.pos
@@ -43,14 +53,14 @@ class Builder:
             self._flush_bare()
             self.headings.append((start, start + len(line), self.section))
             if _LABEL_VALUE.search(line):
-                self._bare = (start, start + len(line), self.section)
+                self._bare = Sentence(start, start + len(line), self.section)
             self.section = line
             return
         self._bare = None
         bullet = _BULLET.match(line)
         offset = bullet.end() if bullet else 0
         for a, b in _sentences_in_line(line[offset:]):
-            self.spans.append((start + offset + a, start + offset + b, self.section))
+            self.spans.append(Sentence(start + offset + a, start + offset + b, self.section))
 
     def _flush_bare(self) -> None:
         # "Browser signals: Honored" looks like a heading, but with nothing under it, it is a statement.
@@ -61,8 +71,8 @@ class Builder:
     def finish(self) -> None:
         self._flush_bare()
         if not self.spans:  # a passage that is only heading-like lines still says something
-            self.spans = list(self.headings)
-        self.spans.sort()
+            self.spans = [Sentence(a, b, section) for a, b, section in self.headings]
+        self.spans.sort(key=_START)
 
     @property
     def text(self) -> str:
@@ -118,7 +128,7 @@ def _char_offset(data: bytes, byte_offset: int) -> int:
 _SENTENCES = blingfire.blingfire.TextToSentencesWithOffsets
 
 
-def build(blocks: Iterable[Block], normalized: bool = False) -> tuple[str, list[tuple[int, int, str]], list[tuple[int, int]]]:
+def build(blocks: Iterable[Block], normalized: bool = False) -> tuple[str, list[Sentence], list[tuple[int, int]]]:
     """The normalized text, (start, end, section) of every sentence and (start, end) of every heading.
 
     A block is one line of the text: the line breaks inside a paragraph (where it was wrapped)
