@@ -22,13 +22,14 @@ from typing import Any, ClassVar, NamedTuple
 from xml.etree import ElementTree
 
 from ..errors import PolicyError
-from .normalize import looks_like_heading, normalize
+from .normalize import looks_like_heading, looks_like_plain_title, normalize
 
 
 class Block(NamedTuple):
     text: str
     heading: bool = False
     lines: bool = False  # every line is its own unit (code blocks): never joined into sentences
+    said: bool = False  # a heading guessed from its wording alone, also kept as a sentence
 
 
 # --- plain text and PDF --------------------------------------------------------------------
@@ -150,6 +151,10 @@ def text_blocks(text: str, pdf: bool = False) -> list[Block]:
             skip = True
         elif _heading_line(line, following, layout):
             blocks.append(Block(line, heading=True))
+        elif (following is None or following[0].isupper()) and (not layout.width or following is None
+                                                                 or not _full(line, following, layout)) \
+                and (i == 0 or not lines[i - 1]) and looks_like_plain_title(line):
+            blocks.append(Block(line, heading=True, said=True))  # a paragraph of its own: "Billing information"
         else:
             paragraph.append(line)
     if paragraph:
@@ -181,6 +186,9 @@ def pdf_blocks(data: bytes, path: Path) -> list[Block]:
 _SLICE = 16_000  # characters of Markdown parsed at once: markdown-it keeps every token of a parse
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _TABLE_DELIMITER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+# YAML front matter: "---", lines of "key: value" (or their indented or "- " continuations), "---".
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[A-Za-z_][\w -]{0,60}:[^\n]*\n(?:(?:[ \t]+|- )[^\n]*\n)*){1,100}"
+                           r"(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]\n]{1,999})\]:[ \t]*<?([^\s>]+)>?", re.MULTILINE)
 
 
@@ -234,6 +242,9 @@ def markdown_blocks(text: str) -> Iterator[Block]:
     """Blocks as they are parsed, a slice at a time (a generator: they never all exist at once)."""
     from markdown_it.common.utils import normalizeReference
 
+    front = _FRONT_MATTER.match(text)
+    if front:  # metadata for a site generator (title, description), not policy text
+        text = text[front.end():]
     md = _markdown()
     # Reference definitions anywhere in the file, so a link in an earlier slice still resolves.
     env: dict[str, Any] = {"references": {}}
@@ -256,12 +267,21 @@ def markdown_blocks(text: str) -> Iterator[Block]:
                 nested -= 1
             elif token.type == "inline" and not skipping:
                 words = _inline_text(md, token.content, env)
-                # A paragraph of its own that reads as a title ("**Payment Information**", "Where is
-                # your data stored?") is one, as the same line in a .txt is.
                 if words.strip():
-                    yield Block(words, heading or (not nested and looks_like_heading(words)))
+                    yield _titled(words, heading, guess=not nested)
             elif token.type in ("fence", "code_block") and token.content.strip():
                 yield Block(token.content, lines=True)
+
+
+def _titled(text: str, heading: bool, guess: bool) -> Block:
+    """A block of Markdown or HTML; a paragraph of its own that reads as a title ("**Payment
+    Information**", "Where is your data stored?", "Billing information") is one, as the same
+    line in a .txt is (a sentence-case one stays a sentence too)."""
+    if heading or not guess:
+        return Block(text, heading)
+    if looks_like_heading(text):
+        return Block(text, True)
+    return Block(text, True, said=True) if looks_like_plain_title(text) else Block(text)
 
 
 _STRAY_EMPHASIS = re.compile(r"\*\*+|__+")
@@ -336,9 +356,7 @@ def html_blocks(html: str) -> list[Block]:
 def _walk(element: ElementTree.Element, blocks: list[Block]) -> None:
     for child in element:
         if child.tag in _XML_BLOCKS:
-            text = "".join(child.itertext())
-            heading = _XML_BLOCKS[child.tag] or (child.tag == "p" and looks_like_heading(text))
-            blocks.append(Block(text, heading))
+            blocks.append(_titled("".join(child.itertext()), _XML_BLOCKS[child.tag], guess=child.tag == "p"))
         else:
             _walk(child, blocks)
 

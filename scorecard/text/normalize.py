@@ -85,6 +85,27 @@ _HEADING_WORDS = frozenset(_HEADING_VOCABULARY.split())
 _LIST_SEPARATORS = re.compile(r"[;|]|\s[/\u2022·]\s")
 
 
+_FUNCTION_VOCABULARY = """who what why how when where which whom with about and for to of our your we us you
+    this these the do not may can does are is from by in on under within"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_VOCABULARY.split())
+_TOPIC_WORDS = _HEADING_WORDS - _FUNCTION_WORDS
+# A line ending in one of these stops mid-sentence ("We do not"): a fragment, never a title.
+_MORE_FRAGMENT_ENDS = "a an or but if that than as at be been will would shall should"
+_FRAGMENT_ENDS = _FUNCTION_WORDS | frozenset(_MORE_FRAGMENT_ENDS.split())
+
+
+def looks_like_plain_title(line: str) -> bool:
+    """A short sentence-case line about a topic, with no end punctuation ("What we collect and why",
+    "Billing information"): a title when it stands alone, but as likely a statement, so the caller
+    keeps it as a sentence too."""
+    line = line.strip()
+    if not 2 < len(line) <= 70 or line[-1] in ".,;:!" or not line[0].isupper() or _LIST_SEPARATORS.search(line):
+        return False
+    words = line.rstrip("?").split()
+    return (len(words) <= 10 and words[-1].lower() not in _FRAGMENT_ENDS
+            and any(w.lower().strip("'\"():,&-") in _TOPIC_WORDS for w in words))
+
+
 def looks_like_heading(line: str) -> bool:
     """A plain-text line that titles a section, by its shape and its words: numbered ("2. Sharing"),
     ALL CAPS, a question, or Title Case made of the words section titles use. A list of names

@@ -45,13 +45,16 @@ class Builder:
         self.headings: list[tuple[int, int, str]] = []  # (start, end, section before it)
         self._bare: Sentence | None = None  # a "Label: value" heading with no text yet
 
-    def add_line(self, line: str, heading: bool) -> None:
+    def add_line(self, line: str, heading: bool, said: bool = False) -> None:
         start = self.pos
         self.parts.append(line)
         self.pos += len(line) + 1  # the "\n" joining lines
         if heading:
             self._flush_bare()
             self.headings.append((start, start + len(line), self.section))
+            if said:  # a title by wording only: it may be a statement too, so detectors still read it,
+                # in the section before it so that it is not context for the sentences under it
+                self.spans.append(Sentence(start, start + len(line), self.section))
             if _LABEL_VALUE.search(line):
                 self._bare = Sentence(start, start + len(line), self.section)
             self.section = line
@@ -143,7 +146,7 @@ def build(blocks: Iterable[Block], normalized: bool = False) -> tuple[str, list[
             if not line:
                 continue
             if block.heading:
-                builder.add_line(line, heading=True)
+                builder.add_line(line, heading=True, said=block.said)
                 continue
             runon = split_runon_heading(line)
             if runon is not None:
