@@ -43,6 +43,7 @@ _OPEN_WORDS_TEXT = """a an the and or nor but of to in on at by for from with wi
     including include includes e.g i.e"""
 _OPEN_WORDS = frozenset(_OPEN_WORDS_TEXT.split())
 _FIRST_WORD = re.compile(r"\S+")
+_SPACE_LINES = re.compile(r"\n(?: \n)+")
 _STRONG_HEADING = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]")
 _BARE_BULLETS = re.compile(r"^[•·▪◦‣*-]+$")
 
@@ -110,15 +111,30 @@ def _heading_line(line: str, following: str | None, layout: _Layout) -> bool:
     return not layout.width or not _full(line, following, layout)
 
 
-def _two_line_heading(line: str, following: str | None) -> bool:
-    """A question or numbered title wrapped over two lines (a PDF's larger heading type):
-    "Does X use Cookies and Other Tracking" / "Technologies?"."""
+def _two_line_heading(line: str, following: str | None, layout: _Layout) -> bool:
+    """A title wrapped over two lines (a PDF's larger heading type): a question or numbered
+    title ("Does X use Cookies and Other Tracking" / "Technologies?"), or a Title Case one whose
+    first line is long enough to have been wrapped ("... Offered Through the Fitbit" / "Site")."""
     if following is None or len(line) + len(following) > 90 or _ENDS_SENTENCE.search(line):
         return False
     if len(following) >= len(line) or following[-1] in ".:;,":
         return False  # wrapping fills the first line; a line of its own after a title is a sentence
     joined = f"{line} {following}"
-    return (joined.endswith("?") or bool(_STRONG_HEADING.match(joined))) and looks_like_heading(joined)
+    if not looks_like_heading(joined):
+        return False
+    if joined.endswith("?") or _STRONG_HEADING.match(joined):
+        return True
+    return len(line) >= 0.55 * layout.width
+
+
+def _title_after(prev: str, line: str, following: str | None, layout: _Layout) -> bool:
+    """In wrapped text, a short title line after a paragraph that ended without a full stop
+    ("... without the consent of affected individuals" / "Contact Information")."""
+    if not layout.width or following is None or not following[0].isupper() or prev.endswith((",", "-", "/")):
+        return False
+    if prev.rsplit(None, 1)[-1].lower() in _OPEN_WORDS:
+        return False  # "We comply with the" / "California Consumer Privacy Act": one sentence
+    return looks_like_heading(line) and not _full(line, following, layout)
 
 
 def text_blocks(text: str, pdf: bool = False) -> list[Block]:
@@ -139,14 +155,14 @@ def text_blocks(text: str, pdf: bool = False) -> list[Block]:
                 blocks.append(Block("\n".join(paragraph)))
                 paragraph = []
             continue
-        if paragraph and _continues(paragraph[-1], line, layout):
+        following = lines[i + 1] if i + 1 < len(lines) and lines[i + 1] else None
+        if paragraph and _continues(paragraph[-1], line, layout) and not _title_after(paragraph[-1], line, following, layout):
             paragraph.append(line)
             continue
         if paragraph:
             blocks.append(Block("\n".join(paragraph)))
             paragraph = []
-        following = lines[i + 1] if i + 1 < len(lines) and lines[i + 1] else None
-        if layout.width and following is not None and _two_line_heading(line, following):
+        if layout.width and following is not None and _two_line_heading(line, following, layout):
             blocks.append(Block(f"{line}\n{following}", heading=True))
             skip = True
         elif _heading_line(line, following, layout):
@@ -178,7 +194,12 @@ def pdf_blocks(data: bytes, path: Path) -> list[Block]:
         raise
     except Exception as exc:  # noqa: BLE001 - a malformed, untrusted PDF can fail anywhere inside pypdf
         raise PolicyError(f"cannot read PDF: {' '.join(str(exc).split()) or type(exc).__name__}", path) from None
-    return text_blocks("\n".join(pages), pdf=True)
+    text = "\n".join(pages)
+    if text.count("\n \n") > text.count("\n") // 4:
+        # Some text layers place each word apart: pypdf gives "Privacy\n \nPolicy", one line holding a
+        # space between words and two such lines between lines of text.
+        text = _SPACE_LINES.sub(lambda m: " " if m.group().count("\n") == 2 else "\n", text)
+    return text_blocks(text, pdf=True)
 
 
 # --- Markdown ------------------------------------------------------------------------------

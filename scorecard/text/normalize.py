@@ -114,7 +114,7 @@ def looks_like_heading(line: str) -> bool:
     if not 2 < len(line) <= 90 or line[-1] in ".,;" or line[0] in "-*•(\"'":
         return False
     words = line.rstrip("?:").split()
-    if len(words) > 12 or not (line[0].isupper() or line[0].isdigit()):
+    if len(words) > 14 or not (line[0].isupper() or line[0].isdigit()):
         return False
     if _LIST_SEPARATORS.search(line) or line.count(",") >= 2 and not {"and", "or", "&"} & {w.lower() for w in words}:
         return False  # items of a list or cells of a table row
