@@ -169,7 +169,7 @@ def text_blocks(text: str, pdf: bool = False) -> list[Block]:
             blocks.append(Block(line, heading=True))
         elif (following is None or following[0].isupper()) and (not layout.width or following is None
                                                                  or not _full(line, following, layout)) \
-                and (i == 0 or not lines[i - 1]) and looks_like_plain_title(line):
+                and looks_like_plain_title(line):
             blocks.append(Block(line, heading=True, said=True))  # a paragraph of its own: "Billing information"
         else:
             paragraph.append(line)
