@@ -386,7 +386,7 @@ class _TextParser(HTMLParser):
     """Fallback for pages trafilatura declines (short or bare HTML): text outside skipped tags."""
 
     SKIP: ClassVar[frozenset[str]] = frozenset({"script", "style", "nav", "header", "footer", "noscript", "template", "svg", "head", "form"})
-    BREAK: ClassVar[frozenset[str]] = frozenset({"p", "div", "li", "br", "tr", "td", "th", "section", "article", "dd", "dt", "blockquote", "ul", "ol"})
+    BREAK: ClassVar[frozenset[str]] = frozenset({"p", "div", "li", "tr", "td", "th", "section", "article", "dd", "dt", "blockquote", "ul", "ol"})
     HEAD: ClassVar[frozenset[str]] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
     def __init__(self) -> None:
@@ -404,6 +404,8 @@ class _TextParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in self.SKIP:
             self.skip += 1
+        elif tag == "br":
+            self.buf.append(" ")  # a line break inside a paragraph, not the end of a sentence
         elif tag in self.BREAK or tag in self.HEAD:
             self.flush()
 
