@@ -150,3 +150,93 @@ def _minimal_pdf(text: str) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+# --- sentences follow the text, not its lines ----------------------------------------------
+
+def _quotes(document) -> list[str]:
+    return [document.quote(s) for s in document.sentences]
+
+
+@pytest.mark.parametrize(("text", "fmt"), [
+    ("We do not\nsell your personal information.\n", "txt"),
+    ("We do not\nsell your personal information.\n", "md"),
+    ("<p>We do not<br>sell your personal information.</p>", "html"),
+    ("# Sharing\n\nWe do not\nsell your personal information.\n", "md"),
+])
+def test_a_line_break_inside_a_paragraph_is_a_space_in_the_text(text, fmt):
+    document = parse_text(text, fmt)
+    assert "We do not sell your personal information." in _quotes(document)
+    start = document.text.index("We do not")
+    assert document.text[start:start + 41] == "We do not sell your personal information."  # quotes slice the text
+
+
+def test_text_wrapped_at_80_columns_is_one_sentence_per_sentence():
+    import textwrap
+
+    paragraph = ("We collect the information you give us when you register for an account and when you contact "
+                 "our support team. We do not sell your personal information to third parties, and we never "
+                 "have. You may ask us to delete your account at any time.")
+    text = "Privacy Policy\n\n" + "\n\n".join([textwrap.fill(paragraph, 80)] * 3) + "\n"
+    document = parse_text(text)
+    assert _quotes(document)[1] == ("We do not sell your personal information to third parties, and we never have.")
+    assert len(document.sentences) == 9 and all(s.section == "Privacy Policy" for s in document.sentences)
+
+
+def test_list_items_and_headings_end_at_their_line():
+    document = parse_text("Your Choices\nYou can:\n- unsubscribe from e-mails\n- delete your account\n"
+                          "Security\nWe use TLS.\n")
+    assert [(s.section, document.quote(s)) for s in document.sentences] == [
+        ("Your Choices", "You can:"), ("Your Choices", "unsubscribe from e-mails"),
+        ("Your Choices", "delete your account"), ("Security", "We use TLS.")]
+
+
+def test_a_word_hyphenated_at_a_line_break_keeps_its_hyphen_and_no_space():
+    document = parse_text("We never share data with third-\nparty advertisers.\n", "md")
+    assert _quotes(document) == ["We never share data with third-party advertisers."]
+
+
+def test_yaml_front_matter_is_not_policy_text():
+    document = parse_text("---\ntitle: Privacy policy\ndescription: We sell nothing.\n---\n\n# Privacy\n\nHello there.\n",
+                          "md")
+    assert document.text == "Privacy\nHello there."
+
+
+# --- headings by structure and wording -----------------------------------------------------
+
+@pytest.mark.parametrize("line", [
+    "Firefox; Chrome; Microsoft Edge; Safari",
+    "Firefox, Chrome, Microsoft Edge, Safari",
+    "| Identifiers | Yes | No |",
+    "Microsoft Edge",
+    "We do not",
+    "Such as:",
+])
+def test_lists_table_rows_and_fragments_are_not_headings(line):
+    document = parse_text(f"Cookies\n{line}\nWe use cookies to keep you signed in.\n")
+    assert all(s.section == "Cookies" for s in document.sentences), [(s.section, document.quote(s))
+                                                                     for s in document.sentences]
+
+
+@pytest.mark.parametrize(("text", "fmt", "heading"), [
+    ("HOW WE USE YOUR DATA\nWe use it to run the service.\n", "txt", "HOW WE USE YOUR DATA"),
+    ("4. Data Retention\nWe keep data for a year.\n", "txt", "4. Data Retention"),
+    ("What information do we collect?\nWe collect your e-mail address.\n", "txt", "What information do we collect?"),
+    ("Information We Collect\nWe collect your e-mail address.\n", "txt", "Information We Collect"),
+    ("## Sharing data\n\nWe collect your e-mail address.\n", "md", "Sharing data"),
+    ("<h3>Sharing data</h3><p>We collect your e-mail address.</p>", "html", "Sharing data"),
+])
+def test_headings_by_structure_or_wording(text, fmt, heading):
+    document = parse_text(text, fmt)
+    assert document.sentences[-1].section == heading
+    assert [document.text[a:b] for a, b in document.headings] == [heading]
+
+
+def test_pdf_of_a_wrapped_sentence_from_weasyprint_is_one_sentence(tmp_path):
+    from weasyprint import HTML
+
+    words = "We do not sell your personal information to anyone, " * 6 + "and we never will."
+    HTML(string=f"<h2>Sharing</h2><p>{words}</p><h2>Security</h2><p>We use TLS.</p>").write_pdf(tmp_path / "p.pdf")
+    document = read_policy(tmp_path / "p.pdf")
+    assert [(s.section, document.quote(s)) for s in document.sentences] == [
+        ("Sharing", words), ("Security", "We use TLS.")]

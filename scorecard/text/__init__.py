@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,16 +16,9 @@ from ..errors import PolicyError, ScorecardError
 from ..limits import read_regular
 from .decode import decode_bytes
 from .formats import Block, html_blocks, markdown_blocks, pdf_blocks, text_blocks
-from .segment import build
+from .segment import Sentence, build
 
 FORMATS = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    start: int
-    end: int
-    section: str
 
 
 @dataclass(slots=True)
@@ -33,6 +27,7 @@ class Document:
     text: str
     sentences: list[Sentence] = field(default_factory=list)
     format: str = "txt"
+    headings: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each heading line in text
 
     def quote(self, sentence: Sentence) -> str:
         return self.text[sentence.start:sentence.end]
@@ -70,9 +65,9 @@ def parse_text(text: str, fmt: str = "txt", path: Path | None = None) -> Documen
     return _document(path, blocks, fmt)
 
 
-def _document(path: Path, blocks: list[Block], fmt: str) -> Document:
-    text, spans = build(blocks, guess_headings=fmt in ("txt", "pdf"))
-    return Document(path, text, [Sentence(a, b, section) for a, b, section in spans], fmt)
+def _document(path: Path, blocks: Iterable[Block], fmt: str) -> Document:
+    text, spans, headings = build(blocks, normalized=fmt in ("txt", "pdf"))  # text_blocks normalized them
+    return Document(path, text, spans, fmt, headings)
 
 
 __all__ = ["Document", "PolicyError", "Sentence", "parse_text", "read_policy"]

@@ -1,67 +1,181 @@
-"""File formats -> blocks of raw text, each marked as a heading or not.
+"""File formats -> blocks of raw text: headings, paragraphs and list items.
 
-A block is one line, paragraph or list item; headings become section names. Markup is
+A block is one heading, paragraph, list item or table cell; headings become section names.
+A line break inside a paragraph is only where the text was wrapped: segment.build joins the
+lines of a block with spaces, so a sentence wrapped over lines is one sentence. Markup is
 dropped here, before normalization, so offsets only ever refer to what a reader sees.
+
+Reading is bounded: Markdown is parsed a slice at a time and its inline markup per paragraph
+(a paragraph of pathological markup is stripped by pattern, not parsed); HTML with more tags
+than any policy page has is read by a streaming parser instead of trafilatura's tree.
 """
 from __future__ import annotations
 
+import functools
+import html as html_lib
 import io
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 from xml.etree import ElementTree
 
 from ..errors import PolicyError
+from .normalize import looks_like_heading, looks_like_plain_title, normalize
 
 
 class Block(NamedTuple):
     text: str
     heading: bool = False
+    lines: bool = False  # every line is its own unit (code blocks): never joined into sentences
+    said: bool = False  # a heading guessed from its wording alone, also kept as a sentence
 
 
 # --- plain text and PDF --------------------------------------------------------------------
 
-_ENDS_SENTENCE = re.compile(r"[.!?:;]['\")\]]?\s*$")
-_BULLET_START = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d{1,2}[.)]|\(?[a-z]\))\s")
+_ENDS_SENTENCE = re.compile(r"[.!?:;]['\")\]]*$")
+_BULLET_START = re.compile(r"^(?:[-*•·▪◦‣]|\d{1,2}[.)]|\(?[a-z]\))\s")
+# A line ending in one of these words stops mid-sentence: "We do not" / "sell your data".
+_OPEN_WORDS_TEXT = """a an the and or nor but of to in on at by for from with without into onto about as than
+    that which who whom whose if not no our your their its his her my we you they us them is are was were be been
+    may might can could will would shall should must do does such any all each other these those this per via
+    including include includes e.g i.e"""
+_OPEN_WORDS = frozenset(_OPEN_WORDS_TEXT.split())
+_FIRST_WORD = re.compile(r"\S+")
+_SPACE_LINES = re.compile(r"\n(?: \n)+")
+_STRONG_HEADING = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]")
+_BARE_BULLETS = re.compile(r"^[•·▪◦‣*-]+$")
 
 
-def _looks_wrapped(lines: list[str]) -> bool:
-    """Hard-wrapped text (old policies, PDF text layers): most lines long and unfinished."""
-    full = [ln for ln in lines if ln.strip()]
-    if len(full) < 8:
+class _Layout(NamedTuple):
+    width: int  # the column the text was wrapped at (characters), 0 when it was not wrapped
+    slack: float  # how far short of `width` a wrapped line may end (proportional fonts in PDFs)
+
+
+def _layout(lines: list[str], pdf: bool) -> _Layout:
+    """Was the text hard-wrapped, and at what width? Wrapped lines cluster just under one width
+    and most of them stop mid-sentence; one-paragraph-per-line text has neither."""
+    lengths = sorted(len(ln) for ln in lines if ln)
+    if len(lengths) < 4 and not pdf:
+        return _Layout(0, 0.0)
+    if not lengths:
+        return _Layout(0, 0.0)
+    width = lengths[int(0.95 * (len(lengths) - 1))]
+    if pdf:
+        return _Layout(width, 0.25)
+    if width > 200:
+        return _Layout(0, 0.0)
+    long = [ln for ln in lines if ln and len(ln) >= 0.7 * width]
+    open_ended = sum(1 for ln in long if not _ENDS_SENTENCE.search(ln))
+    if len(long) >= 0.5 * len(lengths) and open_ended >= 0.5 * len(long):
+        return _Layout(width, 0.05)
+    return _Layout(0, 0.0)
+
+
+def _full(line: str, following: str, layout: _Layout) -> bool:
+    """A wrapped line is full when the next line's first word would not have fit on it."""
+    word = _FIRST_WORD.match(following)
+    need = len(line) + 1 + (len(word.group()) if word else 0)
+    return need > layout.width * (1 - layout.slack)
+
+
+def _continues(prev: str, line: str, layout: _Layout) -> bool:
+    """Does `line` carry on the paragraph that `prev` (its last line) belongs to?"""
+    if _BULLET_START.match(line):
+        return False  # a list item starts
+    first = line[0]
+    if first.islower() or (prev.endswith("-") and prev[-2:-1].isalpha() and first.isalpha()):
+        return True
+    if _ENDS_SENTENCE.search(prev):
+        # A finished sentence and a capital: the same sentences whether or not the paragraph goes
+        # on, and list items and headings in PDFs (their markers lost) start exactly like this.
         return False
-    long = [ln for ln in full if 50 <= len(ln) <= 100]
-    open_ended = [ln for ln in long if not _ENDS_SENTENCE.search(ln)]
-    return len(long) >= 0.6 * len(full) and len(open_ended) >= 0.4 * len(long)
+    if layout.width:
+        return _full(prev, line, layout)
+    last = prev.rsplit(None, 1)[-1].lower().rstrip(".")
+    return prev.endswith((",", "(", "/", "&")) or last in _OPEN_WORDS
 
 
-def unwrap(lines: list[str]) -> list[str]:
-    """Join lines broken mid-sentence; keep breaks after sentence ends, blank lines and bullets."""
-    out: list[str] = []
-    joinable = False
-    for line in lines:
-        stripped = line.strip()
-        if not stripped:
-            out.append("")
-            joinable = False
+def _heading_line(line: str, following: str | None, layout: _Layout) -> bool:
+    """A line that titles a section: its wording (normalize.looks_like_heading), not followed by
+    the rest of its own sentence, and in wrapped text ended before the width was reached."""
+    if not looks_like_heading(line):
+        return False
+    if following is None:
+        return True
+    if following[0].islower():
+        return False
+    if _STRONG_HEADING.match(line) or line.endswith("?") or line.isupper():
+        return True  # its shape says so (and a PDF's larger heading font defeats the width test)
+    return not layout.width or not _full(line, following, layout)
+
+
+def _two_line_heading(line: str, following: str | None, layout: _Layout) -> bool:
+    """A title wrapped over two lines (a PDF's larger heading type): a question or numbered
+    title ("Does X use Cookies and Other Tracking" / "Technologies?"), or a Title Case one whose
+    first line is long enough to have been wrapped ("... Offered Through the Fitbit" / "Site")."""
+    if following is None or len(line) + len(following) > 90 or _ENDS_SENTENCE.search(line):
+        return False
+    if len(following) >= len(line) or following[-1] in ".:;,":
+        return False  # wrapping fills the first line; a line of its own after a title is a sentence
+    joined = f"{line} {following}"
+    if not looks_like_heading(joined):
+        return False
+    if joined.endswith("?") or _STRONG_HEADING.match(joined):
+        return True
+    return len(line) >= 0.55 * layout.width
+
+
+def _title_after(prev: str, line: str, following: str | None, layout: _Layout) -> bool:
+    """In wrapped text, a short title line after a paragraph that ended without a full stop
+    ("... without the consent of affected individuals" / "Contact Information")."""
+    if not layout.width or following is None or not following[0].isupper() or prev.endswith((",", "-", "/")):
+        return False
+    if prev.rsplit(None, 1)[-1].lower() in _OPEN_WORDS:
+        return False  # "We comply with the" / "California Consumer Privacy Act": one sentence
+    return looks_like_heading(line) and not _full(line, following, layout)
+
+
+def text_blocks(text: str, pdf: bool = False) -> list[Block]:
+    """Plain text (or a PDF's text layer) -> paragraphs, list items and guessed headings."""
+    # A line of bullet glyphs alone (a PDF's list markers, laid out apart from their items) is dropped.
+    lines = [ln.strip() for ln in normalize(text).split("\n")]
+    lines = [ln for ln in lines if not _BARE_BULLETS.match(ln)]
+    layout = _layout(lines, pdf)
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
             continue
-        # A continuation starts lower-case, or follows a long line that stopped mid-sentence.
-        continues = stripped[0].islower() or len(out[-1]) > 50 if out else False
-        if joinable and continues and not _BULLET_START.match(line):
-            prev = out[-1]
-            out[-1] = prev[:-1] + stripped if prev.endswith("-") and stripped[:1].islower() else f"{prev} {stripped}"
+        if not line:
+            if paragraph:
+                blocks.append(Block("\n".join(paragraph)))
+                paragraph = []
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) and lines[i + 1] else None
+        if paragraph and _continues(paragraph[-1], line, layout) and not _title_after(paragraph[-1], line, following, layout):
+            paragraph.append(line)
+            continue
+        if paragraph:
+            blocks.append(Block("\n".join(paragraph)))
+            paragraph = []
+        if layout.width and following is not None and _two_line_heading(line, following, layout):
+            blocks.append(Block(f"{line}\n{following}", heading=True))
+            skip = True
+        elif _heading_line(line, following, layout):
+            blocks.append(Block(line, heading=True))
+        elif (following is None or following[0].isupper()) and (not layout.width or following is None
+                                                                 or not _full(line, following, layout)) \
+                and looks_like_plain_title(line):
+            blocks.append(Block(line, heading=True, said=True))  # a paragraph of its own: "Billing information"
         else:
-            out.append(stripped)
-        joinable = not _ENDS_SENTENCE.search(out[-1])
-    return out
-
-
-def text_blocks(text: str, wrapped: bool | None = None) -> list[Block]:
-    lines = text.splitlines()
-    if wrapped if wrapped is not None else _looks_wrapped(lines):
-        lines = unwrap(lines)
-    return [Block(line) for line in lines if line.strip()]
+            paragraph.append(line)
+    if paragraph:
+        blocks.append(Block("\n".join(paragraph)))
+    return blocks
 
 
 def pdf_blocks(data: bytes, path: Path) -> list[Block]:
@@ -80,38 +194,133 @@ def pdf_blocks(data: bytes, path: Path) -> list[Block]:
         raise
     except Exception as exc:  # noqa: BLE001 - a malformed, untrusted PDF can fail anywhere inside pypdf
         raise PolicyError(f"cannot read PDF: {' '.join(str(exc).split()) or type(exc).__name__}", path) from None
-    return text_blocks("\n".join(pages), wrapped=True)
+    text = "\n".join(pages)
+    if text.count("\n \n") > text.count("\n") // 4:
+        # Some text layers place each word apart: pypdf gives "Privacy\n \nPolicy", one line holding a
+        # space between words and two such lines between lines of text.
+        text = _SPACE_LINES.sub(lambda m: " " if m.group().count("\n") == 2 else "\n", text)
+    return text_blocks(text, pdf=True)
 
 
 # --- Markdown ------------------------------------------------------------------------------
 
-def markdown_blocks(text: str) -> list[Block]:
+_SLICE = 16_000  # characters of Markdown parsed at once: markdown-it keeps every token of a parse
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+# YAML front matter: "---", lines of "key: value" (or their indented or "- " continuations), "---".
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[A-Za-z_][\w -]{0,60}:[^\n]*\n(?:(?:[ \t]+|- )[^\n]*\n)*){1,100}"
+                           r"(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+_REFERENCE = re.compile(r"^ {0,3}\[([^\]\n]{1,999})\]:[ \t]*<?([^\s>]+)>?", re.MULTILINE)
+
+
+class _Slice(NamedTuple):
+    text: str
+    table_header: bool  # starts with a repeated table header whose cells were already read
+
+
+def _slices(text: str) -> Iterator[_Slice]:
+    """Markdown in slices of about _SLICE characters, cut at blank lines outside code fences; a run
+    with no blank line (a huge list or table) is cut at a line, a table's header repeated after it.
+    Lines are found one at a time: a list of them all would cost more than the parse."""
+    if len(text) <= _SLICE:
+        yield _Slice(text, False)
+        return
+    start = pos = 0
+    fence = header = repeat = previous = ""
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end + 1
+        line = text[pos:end]
+        pos = end
+        opened = _FENCE.match(line)
+        if opened and (not fence or opened.group(1)[0] == fence[0]):
+            fence = "" if fence else opened.group(1)
+        if "|" in previous and _TABLE_DELIMITER.match(line):
+            header = previous + line
+        elif "|" not in line:
+            header = ""
+        previous = line
+        size = end - start
+        if size < _SLICE or fence or (line.strip() and size < 2 * _SLICE):
+            continue
+        yield _Slice(repeat + text[start:end], bool(repeat))
+        repeat = header if line.strip() else ""
+        start = end
+    if start < len(text):
+        yield _Slice(repeat + text[start:], bool(repeat))
+
+
+@functools.cache
+def _markdown() -> Any:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark").enable("table")
-    blocks: list[Block] = []
-    heading = False
-    for token in md.parse(text):
-        if token.type == "heading_open":
-            heading = True
-        elif token.type == "heading_close":
-            heading = False
-        elif token.type == "inline":
-            blocks.append(Block(_inline_text(token.children or []), heading))
-        elif token.type in ("fence", "code_block"):
-            blocks.append(Block(token.content))
-    return [b for b in blocks if b.text.strip()]
+    md.disable("inline")  # inline markup is parsed per paragraph below, so its tokens never pile up
+    return md
+
+
+def markdown_blocks(text: str) -> Iterator[Block]:
+    """Blocks as they are parsed, a slice at a time (a generator: they never all exist at once)."""
+    from markdown_it.common.utils import normalizeReference
+
+    front = _FRONT_MATTER.match(text)
+    if front:  # metadata for a site generator (title, description), not policy text
+        text = text[front.end():]
+    md = _markdown()
+    # Reference definitions anywhere in the file, so a link in an earlier slice still resolves.
+    env: dict[str, Any] = {"references": {}}
+    for label, href in _REFERENCE.findall(text):
+        env["references"].setdefault(normalizeReference(label), {"title": "", "href": href, "map": None})
+    for piece in _slices(text):
+        heading, skipping, nested = False, False, 0
+        for token in md.parse(piece.text, env):
+            if token.type == "thead_open":
+                skipping = piece.table_header
+            elif token.type == "thead_close":
+                skipping = False
+            elif token.type == "heading_open":
+                heading = True
+            elif token.type == "heading_close":
+                heading = False
+            elif token.type in ("list_item_open", "table_open"):
+                nested += 1
+            elif token.type in ("list_item_close", "table_close"):
+                nested -= 1
+            elif token.type == "inline" and not skipping:
+                words = _inline_text(md, token.content, env)
+                if words.strip():
+                    yield _titled(words, heading, guess=not nested)
+            elif token.type in ("fence", "code_block") and token.content.strip():
+                yield Block(token.content, lines=True)
+
+
+def _titled(text: str, heading: bool, guess: bool) -> Block:
+    """A block of Markdown or HTML; a paragraph of its own that reads as a title ("**Payment
+    Information**", "Where is your data stored?", "Billing information") is one, as the same
+    line in a .txt is (a sentence-case one stays a sentence too)."""
+    if heading or not guess:
+        return Block(text, heading)
+    if looks_like_heading(text):
+        return Block(text, True)
+    return Block(text, True, said=True) if looks_like_plain_title(text) else Block(text)
 
 
 _STRAY_EMPHASIS = re.compile(r"\*\*+|__+")
+_INLINE_LIMIT = 20_000  # characters: no real paragraph is longer; beyond it markup is stripped, not parsed
+_MARKUP = "*_[]`<>!\\"
 
 
-def _inline_text(children: list) -> str:
+def _inline_text(md: Any, source: str, env: dict[str, Any]) -> str:
+    """The text of one paragraph's inline markup (emphasis, links, code) as a reader sees it."""
+    if len(source) > _INLINE_LIMIT or (len(source) > 2_000 and sum(map(source.count, _MARKUP)) > len(source) // 10):
+        return _strip_markup(source)
+    children: list[Any] = []
+    md.inline.parse(source, md, env, children)
     parts = []
     for child in children:
         if child.type == "text":
             parts.append(_STRAY_EMPHASIS.sub("", child.content))  # "**" left by unbalanced emphasis
-        elif child.type == "code_inline":
+        elif child.type in ("code_inline", "text_special"):  # text_special: an escape or entity, decoded
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
@@ -120,13 +329,31 @@ def _inline_text(children: list) -> str:
     return "".join(parts)
 
 
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()\s]*(?:\s+\"[^\"\n]*\")?\)")
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+
+
+def _strip_markup(source: str) -> str:
+    """Markup removed by patterns (each linear): for paragraphs too long or too dense to parse."""
+    text = _LINK.sub(r"\1", source)
+    text = _TAG.sub("", text)
+    for char in "*_`[]":  # str.replace: re.sub would hold a list of every fragment between matches
+        text = text.replace(char, "")
+    return html_lib.unescape(text.replace("\\", ""))
+
+
 # --- HTML ----------------------------------------------------------------------------------
 
 _XML_BLOCKS = {"head": True, "p": False, "item": False, "cell": False, "quote": False, "code": False}
+# trafilatura builds several lxml trees of the page (about 100 bytes per input byte for a page of
+# small table cells); a policy page has a few thousand tags, so beyond this the streaming parser reads it.
+_TRAFILATURA_MAX_TAGS = 30_000
 
 
 def html_blocks(html: str) -> list[Block]:
     """The main text through trafilatura (no navigation, scripts or styles), headings kept."""
+    if html.count("<") > _TRAFILATURA_MAX_TAGS:
+        return _fallback_html_blocks(html)
     import trafilatura
 
     try:
@@ -150,7 +377,7 @@ def html_blocks(html: str) -> list[Block]:
 def _walk(element: ElementTree.Element, blocks: list[Block]) -> None:
     for child in element:
         if child.tag in _XML_BLOCKS:
-            blocks.append(Block("".join(child.itertext()), _XML_BLOCKS[child.tag]))
+            blocks.append(_titled("".join(child.itertext()), _XML_BLOCKS[child.tag], guess=child.tag == "p"))
         else:
             _walk(child, blocks)
 
@@ -159,7 +386,7 @@ class _TextParser(HTMLParser):
     """Fallback for pages trafilatura declines (short or bare HTML): text outside skipped tags."""
 
     SKIP: ClassVar[frozenset[str]] = frozenset({"script", "style", "nav", "header", "footer", "noscript", "template", "svg", "head", "form"})
-    BREAK: ClassVar[frozenset[str]] = frozenset({"p", "div", "li", "br", "tr", "td", "th", "section", "article", "dd", "dt", "blockquote", "ul", "ol"})
+    BREAK: ClassVar[frozenset[str]] = frozenset({"p", "div", "li", "tr", "td", "th", "section", "article", "dd", "dt", "blockquote", "ul", "ol"})
     HEAD: ClassVar[frozenset[str]] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
     def __init__(self) -> None:
@@ -177,6 +404,8 @@ class _TextParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in self.SKIP:
             self.skip += 1
+        elif tag == "br":
+            self.buf.append(" ")  # a line break inside a paragraph, not the end of a sentence
         elif tag in self.BREAK or tag in self.HEAD:
             self.flush()
 

@@ -1,7 +1,7 @@
 """Blocks -> one normalized text with sections and sentences (character offsets into it).
 
-Lines are split first (a line break or bullet always ends a sentence in a policy), then
-blingfire splits each line into sentences. blingfire's C library reports *UTF-8 byte*
+Each block (heading, paragraph, list item) becomes one line of the text, then blingfire
+splits each line into sentences. blingfire's C library reports *UTF-8 byte*
 offsets; its Python wrapper maps them to characters with a Python loop over every byte,
 which costs more than everything else we do. So we call the C function ourselves and map
 the few offsets it returns (nothing to map for ASCII lines, the common case).
@@ -9,19 +9,29 @@ the few offsets it returns (nothing to map for ASCII lines, the common case).
 from __future__ import annotations
 
 import ctypes
+import operator
 import re
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import blingfire
 
 from .formats import Block
-from .normalize import looks_like_heading, normalize, split_runon_heading
+from .normalize import normalize, split_runon_heading
 
 _BULLET = re.compile(r"^(?:[-*•·▪◦‣>]+|\(?\d{1,2}[.)]|\(?[a-zA-Z]\))\s+")
 _HAS_WORD = re.compile(r"\w")
+_START = operator.attrgetter("start")
 _LABEL_VALUE = re.compile(r":\s*\S")  # "Sold in the past 12 months: No"
 _INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")  # a sentence end with more text after it
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    section: str
 
 
 class Builder:
@@ -31,26 +41,29 @@ class Builder:
         self.parts: list[str] = []
         self.pos = 0
         self.section = ""
-        self.spans: list[tuple[int, int, str]] = []
+        self.spans: list[Sentence] = []  # made here, not from tuples later: a table of cells has many
         self.headings: list[tuple[int, int, str]] = []  # (start, end, section before it)
-        self._bare: tuple[int, int, str] | None = None  # a "Label: value" heading with no text yet
+        self._bare: Sentence | None = None  # a "Label: value" heading with no text yet
 
-    def add_line(self, line: str, heading: bool) -> None:
+    def add_line(self, line: str, heading: bool, said: bool = False) -> None:
         start = self.pos
         self.parts.append(line)
         self.pos += len(line) + 1  # the "\n" joining lines
         if heading:
             self._flush_bare()
             self.headings.append((start, start + len(line), self.section))
+            if said:  # a title by wording only: it may be a statement too, so detectors still read it,
+                # in the section before it so that it is not context for the sentences under it
+                self.spans.append(Sentence(start, start + len(line), self.section))
             if _LABEL_VALUE.search(line):
-                self._bare = (start, start + len(line), self.section)
+                self._bare = Sentence(start, start + len(line), self.section)
             self.section = line
             return
         self._bare = None
         bullet = _BULLET.match(line)
         offset = bullet.end() if bullet else 0
         for a, b in _sentences_in_line(line[offset:]):
-            self.spans.append((start + offset + a, start + offset + b, self.section))
+            self.spans.append(Sentence(start + offset + a, start + offset + b, self.section))
 
     def _flush_bare(self) -> None:
         # "Browser signals: Honored" looks like a heading, but with nothing under it, it is a statement.
@@ -61,8 +74,8 @@ class Builder:
     def finish(self) -> None:
         self._flush_bare()
         if not self.spans:  # a passage that is only heading-like lines still says something
-            self.spans = list(self.headings)
-        self.spans.sort()
+            self.spans = [Sentence(a, b, section) for a, b, section in self.headings]
+        self.spans.sort(key=_START)
 
     @property
     def text(self) -> str:
@@ -118,21 +131,39 @@ def _char_offset(data: bytes, byte_offset: int) -> int:
 _SENTENCES = blingfire.blingfire.TextToSentencesWithOffsets
 
 
-def build(blocks: Iterable[Block], guess_headings: bool) -> tuple[str, list[tuple[int, int, str]]]:
-    """The normalized text and (start, end, section) of every sentence."""
+def build(blocks: Iterable[Block], normalized: bool = False) -> tuple[str, list[Sentence], list[tuple[int, int]]]:
+    """The normalized text, (start, end, section) of every sentence and (start, end) of every heading.
+
+    A block is one line of the text: the line breaks inside a paragraph (where it was wrapped)
+    become spaces here, in the text itself, so a sentence over several lines is one span and
+    its quote is a slice of the text. Only a code block keeps its lines.
+    """
     builder = Builder()
     for block in blocks:
-        for raw in normalize(block.text).split("\n"):
+        text = block.text if normalized else normalize(block.text)
+        for raw in text.split("\n") if block.lines else (join_lines(text),):
             line = raw.strip()
             if not line:
                 continue
             if block.heading:
-                builder.add_line(line, heading=True)
+                builder.add_line(line, heading=True, said=block.said)
                 continue
             runon = split_runon_heading(line)
             if runon is not None:
                 builder.add_line(runon[0], heading=True)
                 line = runon[1]
-            builder.add_line(line, heading=guess_headings and looks_like_heading(line))
+            builder.add_line(line, heading=False)
     builder.finish()
-    return builder.text, builder.spans
+    return builder.text, builder.spans, [(a, b) for a, b, _ in builder.headings]
+
+
+# "third-\nparty", "GDPR/\nCCPA": the line broke inside a word, so no space goes there.
+_WRAPPED_HYPHEN = re.compile(r"(?<=[^\W\d_]-)\n(?=[^\W\d_])|(?<=\S/)\n(?=\w)")
+_BREAK = re.compile(r"[ ]*\n\s*")
+
+
+def join_lines(text: str) -> str:
+    """One paragraph's lines as one line: a space for each break, none after a hyphen."""
+    if "\n" not in text:
+        return text
+    return _BREAK.sub(" ", _WRAPPED_HYPHEN.sub("", text))
