@@ -94,7 +94,8 @@ def test_new_practice_is_detected_from_yaml_alone(tmp_path):
     rubric = load_rubric(write_rubric(tmp_path, data, with_detectors=False))
     path = _detectors_file(tmp_path, {"children": {
         "keywords": ["child"], "priority": ["excluded"],
-        "values": {"excluded": [{"cue": r"\bnot (?:directed|intended) (?:to|for) children"}]}}})
+        "values": {"excluded": [{"id": "children.excluded.not_directed",
+                                  "cue": r"\bnot (?:directed|intended) (?:to|for) children"}]}}})
     detectors = load_detectors(path, rubric)
     facts = extract(parse_text("Our service is not intended for children under 13."), rubric, detectors)
     assert facts["children"].value == "excluded" and facts["data_sale"].value == NOT_STATED
@@ -102,13 +103,20 @@ def test_new_practice_is_detected_from_yaml_alone(tmp_path):
 
 @pytest.mark.parametrize(("practices", "message"), [
     ({"nonsense": {"trigger": "x", "priority": []}}, "unknown practice 'nonsense'"),
-    ({"dnt": {"trigger": "x", "priority": [], "values": {"maybe": [{"cue": "x"}]}}}, "unknown value 'maybe'"),
+    ({"dnt": {"trigger": "x", "priority": [], "values": {"maybe": [{"id": "dnt.maybe.x", "cue": "x"}]}}},
+     "unknown value 'maybe'"),
     ({"dnt": {"trigger": "(", "priority": []}}, "bad pattern"),
     ({"dnt": {"keywords": ["DNT"], "priority": []}}, "must be non-empty and lower-case"),
     ({"dnt": {"priority": []}}, "needs keywords or a trigger"),
-    ({"dnt": {"trigger": "{{nope}}", "priority": []}}, "unknown term '{{nope}}'"),
+    ({"dnt": {"trigger": "{{nope}}", "priority": []}}, "unknown part '{{nope}}'"),
+    ({"dnt": {"trigger": "x", "priority": [], "values": {"honored": [{"cue": "x"}]}}}, "missing field 'id'"),
+    ({"dnt": {"trigger": "x", "priority": [], "values": {"honored": [{"id": "dnt.honored.x", "cue": "x"}],
+                                                           "not_honored": [{"id": "dnt.honored.x", "cue": "y"}]}}},
+     "rule id 'dnt.honored.x' is used twice"),
+    ({"dnt": {"trigger": "x", "priority": [], "values": {"honored": [{"id": "Bad Id", "cue": "x"}]}}}, "id"),
+    ({"dnt": {"trigger": r"(a)\1", "priority": []}}, "backreferences are not allowed"),
     ({"dnt": {"trigger": "x", "priority": [], "python": "missing"}}, "no Python detector named 'missing'"),
-    ({"dnt": {"trigger": "x", "priority": [], "values": {"honored": [{"cue": "x", "negation": "odd"}]}}},
+    ({"dnt": {"trigger": "x", "priority": [], "values": {"honored": [{"id": "dnt.honored.x", "cue": "x", "negation": "odd"}]}}},
      "negation must be drop, ignore or a value"),
     ({"dnt": {"trigger": "x", "priority": [], "colour": "red"}}, "unknown field 'colour'"),
 ])
