@@ -151,7 +151,8 @@ def test_default_detectors_load_strictly_against_default_rubric():
 
 @pytest.mark.parametrize(("pattern", "needs"), [
     (r"\b(?P<cue>sell|sells|selling)\b[^.]{0,9}data", ("sell",)),
-    (r"\bwe (?:do not|don't) share\b", (" share",)),         # the most selective of the required runs
+    (r"\bwe (?:do not|don't) share\b", ("we do not", "we don't")),  # a run joined to the group after it
+    (r"\bdata (?:co-?op|co-?operative)\b", ("data co",)),
     (r"(?:optional )?(?:encrypt|ssl)", ("encrypt", "ssl")),   # an optional part requires nothing
     (r"(?:encrypted|hashed) with", ("encrypted", "hashed")),
     (r"[a-z]+ing\b", ("ing",)),
