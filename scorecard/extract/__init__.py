@@ -49,7 +49,8 @@ def detectors_for(rubric: Rubric) -> Detectors:
 
 def extract(document: Document, rubric: Rubric, detectors: Detectors | None = None) -> dict[str, Fact]:
     """One Fact per practice of the rubric, not_stated included."""
-    return run(document, rubric.keys, detectors or detectors_for(rubric))
+    labels = {p.key: {value: rule.label for value, rule in p.values.items()} for p in rubric.practices}
+    return run(document, rubric.keys, detectors or detectors_for(rubric), labels)
 
 
 def extract_file(path: Path, rubric: Rubric, detectors: Detectors | None = None) -> tuple[Document, dict[str, Fact]]:

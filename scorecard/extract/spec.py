@@ -65,6 +65,8 @@ class PracticeSpec(_Strict):
     skip: list[Pattern] = Field(default_factory=list, description="Sentences matching these say nothing about the practice.")
     qualifiers: Pattern = Field(default="", description="Hedges ('except', 'unless') that lower confidence and ask for review.")
     python: str = Field(default="", description="Name of a registered Python detector adding hits.")
+    says: dict[str, str] = Field(
+        default_factory=dict, description="Each value as a reader would say it, after 'the policy says that': for notes.")
     values: dict[str, list[RuleSpec]] = Field(default_factory=dict)
 
 
@@ -108,6 +110,7 @@ class Practice:
     python: PythonDetector | None = None
     follow: bool | str = False
     keyword_set: frozenset[str] = frozenset()  # the keywords as a set, for engine.candidates
+    says: dict[str, str] = field(default_factory=dict)  # value -> plain words, for notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +273,9 @@ def _unknown_names(key: str, practice: PracticeSpec, known: dict[str, set[str]])
     for value in practice.values:
         if value not in allowed:
             return loc + ("values", value), f"unknown value '{value}' for practice '{key}' (one of: {choices})"
+    for value in practice.says:
+        if value not in allowed:
+            return loc + ("says", value), f"unknown value '{value}' in says of '{key}' (one of: {choices})"
     for i, value in enumerate(practice.priority):
         if value not in allowed:
             return loc + ("priority", i), f"unknown value '{value}' in priority of '{key}' (one of: {choices})"
@@ -309,4 +315,4 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
     return Practice(key, tuple(spec.keywords), trigger, tuple(priority),
                     c.joined(spec.skip, loc + ("skip",)),
                     c.pattern(spec.qualifiers, loc + ("qualifiers",)) if spec.qualifiers else None,
-                    tuple(rules), python, spec.follow, frozenset(spec.keywords))
+                    tuple(rules), python, spec.follow, frozenset(spec.keywords), dict(spec.says))
