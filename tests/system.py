@@ -1,0 +1,17 @@
+"""System tools some tests need: a missing one fails the test with one line saying what to install."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+PACKAGES = {"chromium": "chromium", "pdftoppm": "poppler-utils", "npm": "npm"}
+
+
+def require_tool(name: str) -> str:
+    """The tool's path, or a one-line failure naming the Debian package (never a raw FileNotFoundError)."""
+    path = shutil.which(name) or (f"/usr/bin/{name}" if name == "chromium" and shutil.which("/usr/bin/chromium") else None)
+    if path is None:
+        pytest.fail(f"{name} is not installed: run `apt-get install {PACKAGES.get(name, name)}` "
+                    "(make test does it as root)", pytrace=False)
+    return path
