@@ -52,8 +52,8 @@ class Row:
 
     @property
     def pair(self) -> tuple[str, str]:
-        """(expected, got) for scoring; an accepted alternative counts as the expected value."""
-        return (self.got, self.got) if self.right else (self.expected, self.got)
+        """(expected, got) for scoring; an accepted alternative counts as the expected value (as corpus.py does)."""
+        return (self.expected, self.expected) if self.right else (self.expected, self.got)
 
 
 @dataclass
@@ -100,11 +100,28 @@ def first_quote(fact: Fact) -> str:
     return fact.evidence[0].quote if fact.evidence else ""
 
 
+# The practices every labels file decides (CORPUS.md); a missing one is not_stated. Global Privacy Control
+# is noted apart (`notes: {gpc: honored}`) and scores the opt_out_signals practice.
+LABELLED = ("data_sale", "dnt", "deletion", "encryption", "third_party_tracking", "breach_notification",
+            "policy_changes", "retention", "access", "marketing_opt_out")
+
+
+def expected_label(labels: dict, practice: str) -> dict | None:
+    facts = labels.get("facts") or {}
+    if practice in facts and isinstance(facts[practice], dict):
+        return facts[practice]
+    if practice in LABELLED:
+        return {"value": NOT_STATED}
+    if practice == "opt_out_signals":
+        gpc = (labels.get("notes") or {}).get("gpc") if isinstance(labels.get("notes"), dict) else None
+        return {"value": str(gpc) if gpc in ("honored", "not_honored") else NOT_STATED}
+    return None
+
+
 def score_corpus(corpus: Path, half: str, rubric: Rubric, sentences: bool) -> tuple[Results, Results, int]:
     """Whole policies of one half with settled labels; their sentences too when asked."""
     policies, lone = Results(), Results()
     scored = 0
-    keys = set(rubric.keys)
     for pid in half_ids(corpus, half):
         label_path = corpus / "labels" / f"{pid}.yaml"  # settled labels only, never a labeller's raw file
         if not label_path.is_file():
@@ -112,8 +129,9 @@ def score_corpus(corpus: Path, half: str, rubric: Rubric, sentences: bool) -> tu
         labels = yaml.safe_load(label_path.read_text(encoding="utf-8")) or {}
         _document, facts = extract_file(policy_file(corpus, pid), rubric)
         scored += 1
-        for practice, label in (labels.get("facts") or {}).items():
-            if practice not in keys or not isinstance(label, dict):
+        for practice in rubric.keys:
+            label = expected_label(labels, practice)
+            if label is None:
                 continue
             fact = facts[practice]
             policies.add(practice, Row(str(label.get("value", NOT_STATED)), fact.value, pid,
@@ -122,10 +140,14 @@ def score_corpus(corpus: Path, half: str, rubric: Rubric, sentences: bool) -> tu
         if not sentences:
             continue
         for n, item in enumerate(labels.get("sentences") or ()):
+            if not isinstance(item, dict):
+                continue
             text = str(item.get("text", ""))
             said = item.get("labels") or {}
             got = extract(parse_text(text), rubric)
             for practice in rubric.keys:
+                if practice not in LABELLED and practice not in said:
+                    continue  # a practice the labellers were not asked about (opt_out_signals)
                 expected = str(said.get(practice, NOT_STATED))
                 fact = got[practice]
                 if expected == NOT_STATED and fact.value == NOT_STATED:

@@ -109,12 +109,23 @@ def _context(document: Document, i: int, texts: Texts) -> tuple[str, list[int]]:
     return "\n".join([*(_text(document, j, texts) for j in before), sentence.section.lower()]), before
 
 
+HEADING = -1  # Texts.shape of a heading
+
+
 class Texts(dict):
-    """Lower-cased sentence texts by index, sliced once from the lower-cased document."""
+    """Lower-cased sentence texts by index, sliced once from the lower-cased document; and each
+    sentence's shape (a heading, a list item under a lead-in), found once for every practice."""
 
     def __init__(self, lowered: str) -> None:
         super().__init__()
         self.lowered = lowered
+        self.shapes: dict[int, int | None] = {}
+
+    def shape(self, document: Document, i: int) -> int | None:
+        """HEADING, the index of the lead-in a list item continues, or None."""
+        if i not in self.shapes:
+            self.shapes[i] = HEADING if is_heading(document, i) else lead_in(document, i)
+        return self.shapes[i]
 
 
 def _text(document: Document, i: int, texts: Texts) -> str:
@@ -232,17 +243,21 @@ def detect(document: Document, lowered: str, starts: list[int], practice: Practi
     found = candidates(document, lowered, starts, practice, present)
     empty: frozenset[str] = frozenset()
     for i in found:
-        if is_heading(document, i):
+        shape = texts.shape(document, i)
+        if shape is HEADING:
             continue
         text = _text(document, i, texts)
         words = present.get(i, empty)
-        lead = lead_in(document, i)
+        lead = shape
         if lead is not None:
             text = _text(document, lead, texts).rstrip().rstrip(":") + " " + text
             words = words | present.get(lead, empty)
-        here = [hit for rule in practice.rules
-                if not (rule.needs and rule.needs.isdisjoint(words))  # the cheap test first, without a call
-                and (hit := apply_rule(rule, document, i, text, detectors, texts, words)) is not None]
+        woken = set(practice.always)
+        for word in words:
+            woken.update(practice.by_literal.get(word, ()))
+        rules = practice.rules
+        here = [hit for n in sorted(woken)
+                if (hit := apply_rule(rules[n], document, i, text, detectors, texts, words)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
         if here and not (practice.skip is not None and practice.skip.search(text)):
             if lead is not None:

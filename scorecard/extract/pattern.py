@@ -307,9 +307,11 @@ def _leads(node: Node | None) -> set[str] | None:
 # Words in nearly every sentence of a privacy policy: a literal made of one of them filters nothing.
 COMMON = frozenset(["you", "your", "we", "our", "us", "will", "shall", "may", "can", "the", "and", "or", "to", "of",
                     "for", "with", "not", "is", "are", "be", "this", "that", "it", "information", "data", "personal",
-                    "account", "request", "user", "users", "right", "rights", "use"])
+                    "account", "request", "user", "users", "right", "rights", "use", "in", "on", "as", "at", "by",
+                    "an", "any", "all", "from", "have", "has", "do", "does", "other", "such", "site", "service",
+                    "services", "also", "who", "which", "when", "if", "these", "those", "they", "them", "its"])
 
 
 def selectivity(words: set[str]) -> int:
     """How well a set of literals filters: its least selective member decides; common words count as short."""
-    return min(len(w) - (10 if w.strip() in COMMON else 0) for w in words)
+    return min(len(w.strip()) - (10 if w.strip() in COMMON else 0) for w in words)

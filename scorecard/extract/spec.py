@@ -111,6 +111,18 @@ class Practice:
     follow: bool | str = False
     keyword_set: frozenset[str] = frozenset()  # the keywords as a set, for engine.candidates
     says: dict[str, str] = field(default_factory=dict)  # value -> plain words, for notes
+    # Which rules a literal can wake: a sentence's literals (engine.literal_hits) pick its rules by
+    # lookup instead of testing every rule's set; rules that need no literal are always tried.
+    by_literal: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    always: tuple[int, ...] = ()
+
+    def index_rules(self) -> None:
+        by_literal: dict[str, list[int]] = {}
+        for n, rule in enumerate(self.rules):
+            for word in rule.needs:
+                by_literal.setdefault(word, []).append(n)
+        self.by_literal.update({w: tuple(ns) for w, ns in by_literal.items()})
+        object.__setattr__(self, "always", tuple(n for n, rule in enumerate(self.rules) if not rule.needs))
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +324,9 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
         if not word or word != word.lower():
             raise c.doc.error(loc + ("keywords", i), f"keyword '{word}' must be non-empty and lower-case")
     trigger = c.pattern(spec.trigger, loc + ("trigger",)) if spec.trigger else None
-    return Practice(key, tuple(spec.keywords), trigger, tuple(priority),
-                    c.joined(spec.skip, loc + ("skip",)),
-                    c.pattern(spec.qualifiers, loc + ("qualifiers",)) if spec.qualifiers else None,
-                    tuple(rules), python, spec.follow, frozenset(spec.keywords), dict(spec.says))
+    practice = Practice(key, tuple(spec.keywords), trigger, tuple(priority),
+                        c.joined(spec.skip, loc + ("skip",)),
+                        c.pattern(spec.qualifiers, loc + ("qualifiers",)) if spec.qualifiers else None,
+                        tuple(rules), python, spec.follow, frozenset(spec.keywords), dict(spec.says))
+    practice.index_rules()
+    return practice
