@@ -280,6 +280,9 @@ def resolve(document: Document, practice: Practice, hits: list[Hit], touched: bo
     best = {v: max(h.strength for h in hs) for v, hs in by_value.items()}
     top = max(best.values())
     winner = min((v for v in by_value if best[v] == top), key=lambda v: order.get(v, len(order)))
+    offer = practice.caveats.get(winner)
+    if offer in by_value and not _qualifies(by_value[winner], by_value[offer]):
+        winner = offer  # a caveat far from the offer it would limit does not outweigh it
     won_sentences = {h.sentence for h in by_value[winner]}
     # A value found only in sentences that also gave the winner ("we will e-mail you or post a
     # notice") is the same statement read two ways, not a disagreement between sentences.
@@ -310,6 +313,12 @@ def resolve(document: Document, practice: Practice, hits: list[Hit], touched: bo
     return Fact(practice=practice.key, value=winner, evidence=evidence, confidence=round(confidence, 3),
                 needs_review=confidence < 0.7 or bool(losers) or qualified, note=" ".join(notes),
                 rules=sorted(deciding), partial=_partial(won))
+
+
+def _qualifies(caveats: list[Hit], offers: list[Hit]) -> bool:
+    """A caveat qualifies an offer when it is the same sentence or within NEAR_SENTENCES of it
+    ("You can delete your account. Some data stays in backups for 90 days.")."""
+    return any(abs(c.sentence - o.sentence) <= NEAR_SENTENCES for c in caveats for o in offers)
 
 
 def _partial(won: list[Hit]) -> bool:

@@ -67,6 +67,9 @@ class PracticeSpec(_Strict):
     python: str = Field(default="", description="Name of a registered Python detector adding hits.")
     says: dict[str, str] = Field(
         default_factory=dict, description="Each value as a reader would say it, after 'the policy says that': for notes.")
+    caveats: dict[str, str] = Field(
+        default_factory=dict, description="{caveat: offer}: the caveat value wins over the offer only where it qualifies"
+                                          " it (the same sentence or just after); elsewhere the offer wins.")
     values: dict[str, list[RuleSpec]] = Field(default_factory=dict)
 
 
@@ -111,6 +114,7 @@ class Practice:
     follow: bool | str = False
     keyword_set: frozenset[str] = frozenset()  # the keywords as a set, for engine.candidates
     says: dict[str, str] = field(default_factory=dict)  # value -> plain words, for notes
+    caveats: dict[str, str] = field(default_factory=dict)  # caveat value -> the offer value it can limit
     # Which rules a literal can wake: a sentence's literals (engine.literal_hits) pick its rules by
     # lookup instead of testing every rule's set; rules that need no literal are always tried.
     by_literal: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -288,6 +292,10 @@ def _unknown_names(key: str, practice: PracticeSpec, known: dict[str, set[str]])
     for value in practice.says:
         if value not in allowed:
             return loc + ("says", value), f"unknown value '{value}' in says of '{key}' (one of: {choices})"
+    for caveat, offer in practice.caveats.items():
+        for value in (caveat, offer):
+            if value not in allowed:
+                return loc + ("caveats", caveat), f"unknown value '{value}' in caveats of '{key}' (one of: {choices})"
     for i, value in enumerate(practice.priority):
         if value not in allowed:
             return loc + ("priority", i), f"unknown value '{value}' in priority of '{key}' (one of: {choices})"
@@ -327,6 +335,7 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
     practice = Practice(key, tuple(spec.keywords), trigger, tuple(priority),
                         c.joined(spec.skip, loc + ("skip",)),
                         c.pattern(spec.qualifiers, loc + ("qualifiers",)) if spec.qualifiers else None,
-                        tuple(rules), python, spec.follow, frozenset(spec.keywords), dict(spec.says))
+                        tuple(rules), python, spec.follow, frozenset(spec.keywords), dict(spec.says),
+                        caveats=dict(spec.caveats))
     practice.index_rules()
     return practice
