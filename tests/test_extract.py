@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from scorecard.errors import ScorecardError
-from scorecard.extract import Hit, extract, extract_file, load_detectors, register
+from scorecard.extract import Hit, check_detection, extract, extract_file, load_detectors, register
 from scorecard.model import NOT_STATED
 from scorecard.rubric import load_rubric
 from scorecard.text import parse_text
@@ -72,10 +72,31 @@ def test_context_sentence_is_cited():
 
 def test_practice_without_detector_is_not_stated_and_flagged(tmp_path):
     data = rubric_data()
+    del data["detectors"]  # a rubric that names no detectors file falls back to the packaged one
     data["practices"].append({**data["practices"][-1], "key": "children"})
     rubric = load_rubric(write_rubric(tmp_path, data, with_detectors=False))
     fact = extract(parse_text("We do not sell your personal information."), rubric)
     assert fact["children"].value == NOT_STATED and fact["data_sale"].value == "not_sold"
+    assert fact["children"].needs_review
+    with pytest.raises(ScorecardError, match="no detection rules for practice.s. children"):
+        check_detection(rubric)
+
+
+def test_a_rubric_names_its_detectors_and_a_copy_without_them_is_an_error(tmp_path):
+    data = rubric_data()
+    assert data["detectors"] == "detectors.yaml"
+    path = write_rubric(tmp_path, data, with_detectors=False)
+    with pytest.raises(ScorecardError, match="detectors file 'detectors.yaml' was not found") as caught:
+        extract(parse_text("We do not sell your personal information."), load_rubric(path))
+    assert str(caught.value).startswith(str(path))
+
+
+def test_a_new_practice_in_a_copied_rubric_fails_validation(tmp_path):
+    data = rubric_data()
+    data["practices"].append({**data["practices"][-1], "key": "children"})
+    rubric = load_rubric(write_rubric(tmp_path, data))  # with a copy of the default detectors
+    with pytest.raises(ScorecardError, match="no detection rules for practice.s. children"):
+        check_detection(rubric)
 
 
 def _detectors_file(tmp_path: Path, practices: dict, **top) -> Path:
