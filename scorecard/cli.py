@@ -236,10 +236,12 @@ def score_table(card: Scorecard, rubric: Rubric) -> Table:
 def validate(rubric: RubricOpt = None, providers: ProvidersOpt = None, max_policy_mb: MaxPolicyOpt = None) -> None:
     """Check the rubric, detectors and every provider folder; exit 0 or 2."""
     from .build import analyse, default_providers_dir
+    from .extract import check_detection
     from .providers import discover
     from .rubric import load_rubric
 
     loaded = load_rubric(rubric)
+    check_detection(loaded)  # a practice without detection rules would read not_stated forever
     found = discover(providers or default_providers_dir(), loaded)
     for provider in found:
         analyse(provider, loaded, max_policy_mb)  # the same checks as a build: size, text, reviewed quotes

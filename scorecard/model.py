@@ -65,6 +65,7 @@ class Rubric(Strict):
     version: str
     name: str = "Default rubric"
     not_stated: str = Field(description="How a practice the policy is silent on counts, in plain words.")
+    detectors: str = Field(default="", description="The detection rules for these practices: a file beside the rubric.")
     grades: list[Grade]
     practices: list[Practice]
     _path: Path | None = PrivateAttr(default=None)  # the file it came from: detectors.yaml sits beside it

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import ScorecardError
 from ..model import Fact, Rubric
 from ..resources import default_rubric
 from ..text import Document, read_policy
@@ -19,14 +20,31 @@ DETECTORS_FILE = "detectors.yaml"
 
 
 def detectors_path(rubric: Rubric) -> tuple[Path, bool]:
-    """The detectors file beside the rubric file (strict: unknown names are errors), else the
+    """The rubric's detectors file: the one its `detectors:` key names (strict: unknown names are
+    errors, every practice must be detected), else detectors.yaml beside it (strict), else the
     packaged default (lenient: practices and values the rubric lacks are left out)."""
     rubric_path = getattr(rubric, "path", None)  # set by load_rubric when the model has the field
+    named = getattr(rubric, "detectors", "")
+    if rubric_path is not None and named:
+        path = Path(rubric_path).parent / named
+        if not path.is_file():
+            raise ScorecardError(f"the rubric's detectors file '{named}' was not found beside it", rubric_path)
+        return path, True
     if rubric_path is not None:
         beside = Path(rubric_path).parent / DETECTORS_FILE
         if beside.is_file():
             return beside, True
     return default_rubric().parent / DETECTORS_FILE, False
+
+
+def check_detection(rubric: Rubric, detectors: Detectors | None = None) -> None:
+    """Every practice of the rubric has detection rules; else one error naming the rubric file (for
+    `validate`: a practice nobody looks for would read not_stated forever)."""
+    detectors = detectors or detectors_for(rubric)
+    missing = [p.key for p in rubric.practices if p.key not in detectors.practices]
+    if missing:
+        raise ScorecardError(f"no detection rules for practice(s) {', '.join(missing)} in {detectors.path}",
+                             getattr(rubric, "path", None))
 
 
 _CACHE: dict[tuple, Detectors] = {}
@@ -49,7 +67,8 @@ def detectors_for(rubric: Rubric) -> Detectors:
 
 def extract(document: Document, rubric: Rubric, detectors: Detectors | None = None) -> dict[str, Fact]:
     """One Fact per practice of the rubric, not_stated included."""
-    return run(document, rubric.keys, detectors or detectors_for(rubric))
+    labels = {p.key: {value: rule.label for value, rule in p.values.items()} for p in rubric.practices}
+    return run(document, rubric.keys, detectors or detectors_for(rubric), labels)
 
 
 def extract_file(path: Path, rubric: Rubric, detectors: Detectors | None = None) -> tuple[Document, dict[str, Fact]]:
@@ -57,4 +76,4 @@ def extract_file(path: Path, rubric: Rubric, detectors: Detectors | None = None)
     return document, extract(document, rubric, detectors)
 
 
-__all__ = ["Detectors", "Hit", "detectors_for", "extract", "extract_file", "load_detectors", "register"]
+__all__ = ["Detectors", "Hit", "check_detection", "detectors_for", "extract", "extract_file", "load_detectors", "register"]

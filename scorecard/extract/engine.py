@@ -1,14 +1,17 @@
 """Run compiled detectors over a Document and resolve their hits into one Fact per practice.
 
 Conflict rule (also in rubric/detectors.yaml): when sentences support different values,
-strong cues beat weak ones, then the practice's `priority` list decides. The winning
-sentences are cited first, then up to two sentences of each losing value, so a reviewer
-sees both sides; confidence drops and `needs_review` is set.
+strong cues beat weak ones, then the practice's `priority` list decides. The sentence that
+decides the value is cited first, then the other winning sentences (each followed by the
+sentences that made it count: a lead-in, the sentence before), then up to two sentences of
+each losing value, so a reviewer sees both sides; confidence drops, `needs_review` is set and
+the note says in plain words what disagreed.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 
 import ahocorasick
 
@@ -106,12 +109,23 @@ def _context(document: Document, i: int, texts: Texts) -> tuple[str, list[int]]:
     return "\n".join([*(_text(document, j, texts) for j in before), sentence.section.lower()]), before
 
 
+HEADING = -1  # Texts.shape of a heading
+
+
 class Texts(dict):
-    """Lower-cased sentence texts by index, sliced once from the lower-cased document."""
+    """Lower-cased sentence texts by index, sliced once from the lower-cased document; and each
+    sentence's shape (a heading, a list item under a lead-in), found once for every practice."""
 
     def __init__(self, lowered: str) -> None:
         super().__init__()
         self.lowered = lowered
+        self.shapes: dict[int, int | None] = {}
+
+    def shape(self, document: Document, i: int) -> int | None:
+        """HEADING, the index of the lead-in a list item continues, or None."""
+        if i not in self.shapes:
+            self.shapes[i] = HEADING if is_heading(document, i) else lead_in(document, i)
+        return self.shapes[i]
 
 
 def _text(document: Document, i: int, texts: Texts) -> str:
@@ -160,29 +174,94 @@ def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Det
         start = next((match.start(g) for g in rule.cue.groupindex if g.startswith("cue") and match.start(g) >= 0),
                      match.start())
         if rule.negation == "ignore" or not is_negated(text, start, detectors):
-            return Hit(rule.value, i, rule.strength, rule.id, context)
+            return Hit(rule.value, i, rule.strength, rule.id, context, rule.partial)
         negated = True
     if negated and rule.negation != "drop":
         return Hit(rule.negation, i, rule.strength, rule.id, context)
     return None
 
 
+def is_heading(document: Document, i: int) -> bool:
+    """A heading kept as a sentence: it frames what follows and never decides a value alone
+    ("Information we sell" above "We do not sell your personal information.")."""
+    sentences = document.sentences
+    text = document.text[sentences[i].start:sentences[i].end]
+    if text.startswith("#"):
+        return True
+    return i + 1 < len(sentences) and bool(text.strip()) and sentences[i + 1].section.strip() == text.strip()
+
+
+MAX_LIST_ITEMS = 15  # how far back a list item looks for the lead-in it continues
+
+
+def lead_in(document: Document, i: int) -> int | None:
+    """The lead-in a list item continues ("You have the right to:" above "erase your personal
+    information;"): the nearest sentence before it, in the same section, that ends with ':',
+    with only list items between them. A paragraph after a blank line is not an item."""
+    sentences = document.sentences
+    kind = _item(document, i)
+    if kind is None:
+        return None
+    for j in range(i - 1, max(-1, i - 1 - MAX_LIST_ITEMS), -1):
+        if sentences[j].section != sentences[i].section:
+            return None
+        if document.text[sentences[j].start:sentences[j].end].rstrip().endswith(":"):
+            return j
+        # items of one list look alike: a plain line after bulleted items ends the list
+        if _item(document, j) != kind or sentences[j].end - sentences[j].start > 400:
+            return None
+    return None
+
+
+_BULLET = re.compile(r"[ \t]*(?:[-*+\u2022\u00b7\u25aa\u25e6\u2023\u2013]|\(?[0-9a-z]{1,3}[.)])[ \t]+")
+_NEW_LINE = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def _item(document: Document, i: int) -> str | None:
+    """How a sentence is a list item: "bullet" (a bullet or an item number starts its line),
+    "line" (it starts the line after the sentence before it), or None (not an item)."""
+    text, start = document.text, document.sentences[i].start
+    line = text.rfind("\n", 0, start) + 1
+    if line < start and _BULLET.fullmatch(text, line, start):
+        return "bullet"
+    previous_end = document.sentences[i - 1].end if i > 0 else 0
+    if i > 0 and line == start and _NEW_LINE.fullmatch(text, previous_end, start) is not None:
+        return "line"
+    return None
+
+
 def detect(document: Document, lowered: str, starts: list[int], practice: Practice, detectors: Detectors,
            texts: Texts, present: dict[int, set[str]] | None = None) -> tuple[list[Hit], bool]:
-    """Hits for one practice, and whether its trigger touched anything at all."""
+    """Hits for one practice, and whether its trigger touched anything at all.
+
+    A list item is read with its lead-in ("you have the right to erase your personal
+    information;"); the lead-in is then cited after the item. A heading decides nothing.
+    """
     if present is None:
         present = literal_hits(document, lowered, starts, detectors)
     hits: list[Hit] = []
     found = candidates(document, lowered, starts, practice, present)
     empty: frozenset[str] = frozenset()
     for i in found:
+        shape = texts.shape(document, i)
+        if shape is HEADING:
+            continue
         text = _text(document, i, texts)
         words = present.get(i, empty)
-        here = [hit for rule in practice.rules
-                if not (rule.needs and rule.needs.isdisjoint(words))  # the cheap test first, without a call
-                and (hit := apply_rule(rule, document, i, text, detectors, texts, words)) is not None]
+        lead = shape
+        if lead is not None:
+            text = _text(document, lead, texts).rstrip().rstrip(":") + " " + text
+            words = words | present.get(lead, empty)
+        woken = set(practice.always)
+        for word in words:
+            woken.update(practice.by_literal.get(word, ()))
+        rules = practice.rules
+        here = [hit for n in sorted(woken)
+                if (hit := apply_rule(rules[n], document, i, text, detectors, texts, words)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
         if here and not (practice.skip is not None and practice.skip.search(text)):
+            if lead is not None:
+                here = [replace(h, context=tuple(sorted({*h.context, lead}))) for h in here]
             hits.extend(here)
     if practice.python is not None:
         hits.extend(practice.python(document, found, practice))
@@ -190,7 +269,7 @@ def detect(document: Document, lowered: str, starts: list[int], practice: Practi
 
 
 def resolve(document: Document, practice: Practice, hits: list[Hit], touched: bool,
-            texts: Texts) -> Fact:
+            texts: Texts, labels: dict[str, str] | None = None) -> Fact:
     if not hits:
         # Silence is fairly sure; a trigger that matched without deciding is less so.
         return Fact(practice=practice.key, value=NOT_STATED, confidence=0.75 if touched else 0.9)
@@ -201,6 +280,9 @@ def resolve(document: Document, practice: Practice, hits: list[Hit], touched: bo
     best = {v: max(h.strength for h in hs) for v, hs in by_value.items()}
     top = max(best.values())
     winner = min((v for v in by_value if best[v] == top), key=lambda v: order.get(v, len(order)))
+    offer = practice.caveats.get(winner)
+    if offer in by_value and not _qualifies(by_value[winner], by_value[offer]):
+        winner = offer  # a caveat far from the offer it would limit does not outweigh it
     won_sentences = {h.sentence for h in by_value[winner]}
     # A value found only in sentences that also gave the winner ("we will e-mail you or post a
     # notice") is the same statement read two ways, not a disagreement between sentences.
@@ -214,42 +296,78 @@ def resolve(document: Document, practice: Practice, hits: list[Hit], touched: bo
     if losers:
         strong_loser = any(best[v] >= best[winner] for v in losers)
         confidence = min(confidence, 0.55) if strong_loser else confidence - 0.1
-        notes.append(f"sentences disagree: {winner} ({supporting}) over "
-                     + ", ".join(f"{v} ({len({h.sentence for h in by_value[v]})})" for v in losers)
-                     + " by the practice's priority")
+        notes.append(disagreement(practice, winner, losers, labels or {}))
     qualified = practice.qualifiers is not None and all(
         practice.qualifiers.search(_text(document, h.sentence, texts)) for h in won)
     if qualified:
         confidence *= 0.8
-        notes.append("the statement is qualified (except/unless)")
+        notes.append("The statement is qualified (with words such as 'except' or 'unless'), so it may not cover all"
+                     " of your data.")
     evidence = _evidence(document, won, MAX_WINNING)
     cited = {e.start for e in evidence}
     for value in losers:
         more = [e for e in _evidence(document, by_value[value], MAX_LOSING) if e.start not in cited]
         cited.update(e.start for e in more)
         evidence += more
+    deciding = {h.rule for h in won if h.sentence in _cited_sentences(document, evidence)}
     return Fact(practice=practice.key, value=winner, evidence=evidence, confidence=round(confidence, 3),
-                needs_review=confidence < 0.7 or bool(losers) or qualified, note="; ".join(notes))
+                needs_review=confidence < 0.7 or bool(losers) or qualified, note=" ".join(notes),
+                rules=sorted(deciding), partial=_partial(won))
+
+
+def _qualifies(caveats: list[Hit], offers: list[Hit]) -> bool:
+    """A caveat qualifies an offer when it is the same sentence or within NEAR_SENTENCES of it
+    ("You can delete your account. Some data stays in backups for 90 days.")."""
+    return any(abs(c.sentence - o.sentence) <= NEAR_SENTENCES for c in caveats for o in offers)
+
+
+def _partial(won: list[Hit]) -> bool:
+    """Every winning sentence claims only part of the data: a rule declared partial read each of them
+    (more specific than a general rule reading the same sentence)."""
+    sentences = {h.sentence for h in won}
+    return all(any(h.partial for h in won if h.sentence == i) for i in sentences)
+
+
+def disagreement(practice: Practice, winner: str, losers: list[str], labels: dict[str, str]) -> str:
+    """What disagreed, for a reader: the two statements in the practice's own words."""
+    def says(value: str) -> str:
+        return practice.says.get(value) or f"the answer is \u201c{labels.get(value, value.replace('_', ' '))}\u201d"
+    others = " or ".join(says(v) for v in losers)
+    return (f"The policy says both that {others} and that {says(winner)}. The scorecard gives the second answer;"
+            " a person should check which one holds.")
+
+
+def _cited_sentences(document: Document, evidence: list[Evidence]) -> set[int]:
+    starts = {e.start for e in evidence}
+    return {i for i, s in enumerate(document.sentences) if s.start in starts}
 
 
 def _evidence(document: Document, hits: list[Hit], limit: int) -> list[Evidence]:
-    """Whole sentences, each once, in document order; context sentences come with their hit."""
-    chosen: list[int] = []
+    """Whole sentences, each once: the deciding sentence first (strongest, then earliest), each
+    followed by the sentences that made it count (a lead-in, the sentence before it)."""
+    rules: dict[int, list[str]] = {}
+    for hit in hits:  # every rule that read a sentence so, named on its quote
+        if hit.rule not in rules.setdefault(hit.sentence, []):
+            rules[hit.sentence].append(hit.rule)
     best: dict[int, Hit] = {}  # one hit per sentence, so several rules on one sentence fill one slot
     for hit in sorted(hits, key=lambda h: (-h.strength, h.sentence)):
         best.setdefault(hit.sentence, hit)
+    result: list[Evidence] = []
+    chosen: set[int] = set()
     for hit in list(best.values())[:limit]:
-        for i in (*hit.context, hit.sentence):
-            if i not in chosen:
-                chosen.append(i)
-    result = []
-    for i in sorted(chosen):
-        s = document.sentences[i]
-        result.append(Evidence(quote=document.text[s.start:s.end], start=s.start, end=s.end, section=s.section))
+        for i in (hit.sentence, *hit.context):
+            if i in chosen:
+                continue
+            chosen.add(i)
+            s = document.sentences[i]
+            result.append(Evidence(quote=document.text[s.start:s.end], start=s.start, end=s.end, section=s.section,
+                                   value=hit.value, rules=sorted(rules.get(i, [hit.rule]))))
     return result
 
 
-def run(document: Document, keys: list[str], detectors: Detectors) -> dict[str, Fact]:
+def run(document: Document, keys: list[str], detectors: Detectors,
+        labels: dict[str, dict[str, str]] | None = None) -> dict[str, Fact]:
+    """One Fact per key. labels: the rubric's label per practice and value, for notes."""
     starts = [s.start for s in document.sentences]
     lowered = lower_keeping_offsets(document.text)
     texts = Texts(lowered)
@@ -259,8 +377,8 @@ def run(document: Document, keys: list[str], detectors: Detectors) -> dict[str, 
         practice = detectors.practices.get(key)
         if practice is None:  # a practice with no detector: nothing can be found
             facts[key] = Fact(practice=key, value=NOT_STATED, confidence=0.5, needs_review=True,
-                              note="no detector is declared for this practice")
+                              note="Nothing in this scorecard's rules looks for this practice, so it was not read.")
             continue
         hits, touched = detect(document, lowered, starts, practice, detectors, texts, present)
-        facts[key] = resolve(document, practice, hits, touched, texts)
+        facts[key] = resolve(document, practice, hits, touched, texts, (labels or {}).get(key))
     return facts

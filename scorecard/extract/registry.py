@@ -24,8 +24,9 @@ class Hit:
     value: str
     sentence: int
     strength: float
-    rule: str
+    rule: str  # the id of the rule that read it so
     context: tuple[int, ...] = ()
+    partial: bool = False  # the statement covers only part of the data
 
 
 PythonDetector = Callable[["Document", list[int], Any], list[Hit]]

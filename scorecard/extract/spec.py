@@ -1,15 +1,16 @@
 """The schema of detectors.yaml, and its loading into compiled, ready-to-run detectors.
 
-Every pattern is a Python regular expression, matched case-insensitively against one
-sentence (in fact: case-folded, against the lower-cased sentence); `{{name}}` inserts a pattern from the file's `terms`. Errors name file:line:col.
+Every pattern is a Python regular expression over one lower-cased sentence; `{{name}}` inserts a
+named part of the file's `grammar` (actors, verbs, objects, negation, ...), so a rule reads as a
+combination of parts. A pattern may be written as a list: any of its items. Each rule has a stable
+`id`. The loader bounds every repetition (extract/pattern.py), so each rule runs in linear time.
+Errors name file:line:col.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from re import _constants as sre_constants  # the regex parser's own view of a pattern, for required_literals
-from re import _parser as sre_parser
 from typing import Literal
 
 import ahocorasick
@@ -17,9 +18,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..model import NOT_STATED, Rubric
 from ..yamlsource import YamlDocument, load_yaml
+from .pattern import COMMON, PatternSyntaxError, bounded, literal_sets, selectivity
 from .registry import PythonDetector, python_detector
 
 STRENGTH = {"strong": 0.9, "weak": 0.6}
+RULE_ID = r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$"
+
+
+class Seq(BaseModel):
+    """One pattern written over several lines: the items joined as they are (`seq: [part, part]`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    seq: list[str] = Field(min_length=1)
+
+
+Pattern = str | Seq | list[str | Seq]  # a list: any of its items
 
 
 class _Strict(BaseModel):
@@ -29,35 +42,45 @@ class _Strict(BaseModel):
 class RuleSpec(_Strict):
     """One cue: if it matches a sentence (and the conditions hold), the sentence supports a value."""
 
-    cue: str = Field(description="Pattern that signals the value; a (?P<cue>...) group marks the word negation is checked before.")
-    all: list[str] = Field(default_factory=list, description="Patterns that must also match the sentence.")
-    near: list[str] = Field(default_factory=list, description="Patterns that must match the sentence, the one before it, or its section heading.")
-    unless: list[str] = Field(default_factory=list, description="Patterns that veto the rule.")
+    id: str = Field(pattern=RULE_ID, description="Stable id, e.g. sale.denial.plain: never renamed, never reused.")
+    cue: Pattern = Field(description="Pattern that signals the value; a (?P<cue>...) group marks the word negation is checked before.")
+    all: list[Pattern] = Field(default_factory=list, description="Patterns that must also match the sentence.")
+    near: list[Pattern] = Field(
+        default_factory=list, description="Patterns that must match the sentence, one just before it, its lead-in or its heading.")
+    unless: list[Pattern] = Field(default_factory=list, description="Patterns that veto the rule.")
     negation: Literal["drop", "ignore"] | str = Field(
         default="drop", description="When a negation precedes the cue: drop the match, ignore the negation, or give this value instead.")
     strength: Literal["strong", "weak"] = "strong"
+    partial: bool = Field(default=False, description="The statement covers only part of the data (card data only, say).")
     why: str = Field(default="", description="What the rule is for, for the next person.")
 
 
 class PracticeSpec(_Strict):
     keywords: list[str] = Field(default_factory=list, description="Lower-case words or stems; only sentences containing one are examined.")
-    trigger: str = Field(default="", description="A pattern run over the whole text, instead of or besides keywords (slower).")
+    trigger: Pattern = Field(default="", description="A pattern run over the whole text, instead of or besides keywords (slower).")
     follow: bool | Literal["after", "headings"] = Field(
         default=False, description="Also examine the sentences just after a keyword ('after'), those under a heading"
                                    " holding one ('headings'), or both (true): for `near` rules ('We do not respond to such signals.').")
     priority: list[str] = Field(description="When sentences disagree, the first value here wins.")
-    skip: list[str] = Field(default_factory=list, description="Sentences matching these say nothing about the practice.")
-    qualifiers: str = Field(default="", description="Hedges ('except', 'unless') that lower confidence and ask for review.")
+    skip: list[Pattern] = Field(default_factory=list, description="Sentences matching these say nothing about the practice.")
+    qualifiers: Pattern = Field(default="", description="Hedges ('except', 'unless') that lower confidence and ask for review.")
     python: str = Field(default="", description="Name of a registered Python detector adding hits.")
+    says: dict[str, str] = Field(
+        default_factory=dict, description="Each value as a reader would say it, after 'the policy says that': for notes.")
+    caveats: dict[str, str] = Field(
+        default_factory=dict, description="{caveat: offer}: the caveat value wins over the offer only where it qualifies"
+                                          " it (the same sentence or just after); elsewhere the offer wins.")
     values: dict[str, list[RuleSpec]] = Field(default_factory=dict)
 
 
 class DetectorsFile(_Strict):
     version: int = 1
-    terms: dict[str, str] = Field(default_factory=dict)
-    negation: str = Field(description="Words that negate a cue when they come shortly before it.")
+    grammar: dict[str, dict[str, Pattern]] = Field(
+        default_factory=dict, description="Named parts by kind (actors, verbs, objects, negation, ...): {{name}} in any pattern.")
+    terms: dict[str, Pattern] = Field(default_factory=dict, description="More named parts, outside any kind.")
+    negation: Pattern = Field(description="Words that negate a cue when they come shortly before it.")
     negation_window: int = Field(default=8, ge=1, le=30, description="How many words before the cue negation reaches.")
-    clause_break: str = Field(description="Where negation scope stops (';', 'but', 'and we').")
+    clause_break: Pattern = Field(description="Where negation scope stops (';', 'but', 'and we').")
     practices: dict[str, PracticeSpec]
 
 
@@ -75,6 +98,7 @@ class Rule:
     unless: tuple[re.Pattern[str], ...]
     negation: str  # "drop", "ignore" or a value
     strength: float
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +113,20 @@ class Practice:
     python: PythonDetector | None = None
     follow: bool | str = False
     keyword_set: frozenset[str] = frozenset()  # the keywords as a set, for engine.candidates
+    says: dict[str, str] = field(default_factory=dict)  # value -> plain words, for notes
+    caveats: dict[str, str] = field(default_factory=dict)  # caveat value -> the offer value it can limit
+    # Which rules a literal can wake: a sentence's literals (engine.literal_hits) pick its rules by
+    # lookup instead of testing every rule's set; rules that need no literal are always tried.
+    by_literal: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    always: tuple[int, ...] = ()
+
+    def index_rules(self) -> None:
+        by_literal: dict[str, list[int]] = {}
+        for n, rule in enumerate(self.rules):
+            for word in rule.needs:
+                by_literal.setdefault(word, []).append(n)
+        self.by_literal.update({w: tuple(ns) for w, ns in by_literal.items()})
+        object.__setattr__(self, "always", tuple(n for n, rule in enumerate(self.rules) if not rule.needs))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +167,9 @@ def required_literals(pattern: str, most: int = 64) -> tuple[str, ...]:
     """Strings one of which every match of `pattern` contains, or () when none can be proved.
 
     A literal test is far cheaper than running a regular expression of alternations over a
-    sentence, and most sentences a practice's keywords admit match none of its cues. Read off the
-    parsed pattern: runs of literal characters that no match can skip, and alternations whose
-    every branch has one; the most selective set wins (required_literal_sets gives the others).
+    sentence, and most sentences a practice's keywords admit match none of its cues. Read off our
+    own parse of the pattern (extract/pattern.py): runs of literal characters no match can skip,
+    and alternations whose every branch has one; the most selective set wins.
     """
     sets = required_literal_sets(pattern, most, limit=1)
     return sets[0] if sets else ()
@@ -140,86 +178,70 @@ def required_literals(pattern: str, most: int = 64) -> tuple[str, ...]:
 def required_literal_sets(pattern: str, most: int = 64, limit: int = 2) -> list[tuple[str, ...]]:
     """Up to `limit` sets of strings, each of which every match must contain one of, most selective first."""
     try:
-        found = _candidate_sets(sre_parser.parse(pattern))
-    except Exception:  # noqa: BLE001 - an internal parser we only use to speed up; never fail a load on it
+        found = literal_sets(pattern)
+    except PatternSyntaxError:
         return []
     usable: list[tuple[str, ...]] = []
-    for words in sorted(found, key=_selectivity, reverse=True):
+    for words in sorted(found, key=selectivity, reverse=True):
         # too many to test quickly, or a word so short it is everywhere ("@" and "?" are rare enough)
-        if len(words) > most or min(len(w) if w.strip().isalnum() else 3 for w in words) < 3 or _selectivity(words) < 3:
+        if len(words) > most or min(len(w) if w.strip().isalnum() else 3 for w in words) < 3 or selectivity(words) < 3:
             continue
         if tuple(sorted(words)) not in usable:
             usable.append(tuple(sorted(words)))
     return usable[:limit]
 
 
-def _literals_in(items) -> set[str] | None:
-    return max(_candidate_sets(items), key=_selectivity, default=None)
+_COMMON = COMMON
 
 
-def _candidate_sets(items) -> list[set[str]]:
-    c = sre_constants
-    candidates: list[set[str]] = []
-    run = ""
-    for op, av in [*items, (None, None)]:
-        if op is c.LITERAL:
-            run += chr(av)
-            continue
-        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero width: the literals around it stay adjacent
-            continue
-        if run:
-            candidates.append({run})
-            run = ""
-        if op is None:
-            break
-        if op is c.SUBPATTERN:
-            inner = _literals_in(av[-1])
-        elif op is c.BRANCH:
-            branches = [_literals_in(alt) for alt in av[1]]
-            inner = set().union(*branches) if all(branches) else None
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
-            inner = _literals_in(av[2])
-        else:
-            inner = None
-        if inner:
-            candidates.append(inner)
-    return candidates
-
-
-# Words in nearly every sentence of a privacy policy: a literal made of one of them filters nothing.
-_COMMON = frozenset(["you", "your", "we", "our", "us", "will", "shall", "may", "can", "the", "and", "or", "to", "of", "for", "with", "not", "is", "are", "be", "this", "that", "it", "information", "data", "personal", "account", "request", "user", "users", "right", "rights", "use", "your"])
-
-
-def _selectivity(words: set[str]) -> int:
-    """How well a set of literals filters: its least selective member decides; common words count as short."""
-    return min(len(w) - (10 if w.strip() in _COMMON else 0) for w in words)
+def _source(pattern: Pattern) -> str:
+    """A pattern as one regular expression: a list is any of its items, a seq its items joined."""
+    if isinstance(pattern, list):
+        return "|".join(f"(?:{_source(item)})" for item in pattern)
+    if isinstance(pattern, Seq):
+        return "".join(pattern.seq)
+    return pattern
 
 
 class _Compiler:
     def __init__(self, doc: YamlDocument, spec: DetectorsFile) -> None:
         self.doc = doc
-        self.terms = spec.terms
+        self.parts: dict[str, str] = {}
+        for kind, parts in spec.grammar.items():
+            for name, part in parts.items():
+                if name in self.parts:
+                    raise doc.error(("grammar", kind, name), f"part '{name}' is defined twice", at_key=True)
+                self.parts[name] = _source(part)
+        for name, part in spec.terms.items():
+            if name in self.parts:
+                raise doc.error(("terms", name), f"part '{name}' is already defined in grammar", at_key=True)
+            self.parts[name] = _source(part)
 
-    def pattern(self, source: str, loc: tuple) -> re.Pattern[str]:
-        def expand(match: re.Match[str]) -> str:
+    def expand(self, source: str, loc: tuple, seen: tuple[str, ...] = ()) -> str:
+        def one(match: re.Match[str]) -> str:
             name = match.group(1)
-            if name not in self.terms:
-                raise self.doc.error(loc, f"unknown term '{{{{{name}}}}}' (define it under 'terms')")
-            return f"(?:{_TERM.sub(expand, self.terms[name])})"
+            if name not in self.parts:
+                raise self.doc.error(loc, f"unknown part '{{{{{name}}}}}' (define it under 'grammar')")
+            if name in seen:
+                raise self.doc.error(loc, f"part '{{{{{name}}}}}' refers to itself")
+            return f"(?:{self.expand(self.parts[name], loc, (*seen, name))})"
+        return _TERM.sub(one, source)
 
+    def pattern(self, pattern: Pattern, loc: tuple) -> re.Pattern[str]:
+        expanded = self.expand(_source(pattern), loc)
         try:
-            re.compile(_TERM.sub(expand, source))  # report errors against what the user wrote
-            return re.compile(fold_case(_TERM.sub(expand, source)))
-        except re.error as exc:
+            re.compile(expanded)  # report errors against what the user wrote
+            return re.compile(fold_case(bounded(expanded)))
+        except (re.error, PatternSyntaxError) as exc:
             raise self.doc.error(loc, f"bad pattern: {exc}") from None
 
-    def patterns(self, sources: list[str], loc: tuple) -> tuple[re.Pattern[str], ...]:
+    def patterns(self, sources: list[Pattern], loc: tuple) -> tuple[re.Pattern[str], ...]:
         return tuple(self.pattern(s, loc + (i,)) for i, s in enumerate(sources))
 
-    def joined(self, sources: list[str], loc: tuple) -> re.Pattern[str] | None:
+    def joined(self, sources: list[Pattern], loc: tuple) -> re.Pattern[str] | None:
         for i, s in enumerate(sources):
             self.pattern(s, loc + (i,))  # report the bad one with its own position
-        return self.pattern("|".join(f"(?:{s})" for s in sources), loc) if sources else None
+        return self.pattern([_source(s) for s in sources], loc) if sources else None
 
 
 def load_detectors(path: Path, rubric: Rubric, strict: bool = True) -> Detectors:
@@ -233,6 +255,7 @@ def load_detectors(path: Path, rubric: Rubric, strict: bool = True) -> Detectors
     detectors = Detectors(path, compiler.pattern(spec.negation, ("negation",)), spec.negation_window,
                           compiler.pattern(spec.clause_break, ("clause_break",)))
     known = {p.key: set(p.values) for p in rubric.practices}
+    _check_unique_ids(doc, spec)
     for key, practice in spec.practices.items():
         loc = ("practices", key)
         problem = _unknown_names(key, practice, known)
@@ -245,6 +268,18 @@ def load_detectors(path: Path, rubric: Rubric, strict: bool = True) -> Detectors
     return detectors
 
 
+def _check_unique_ids(doc: YamlDocument, spec: DetectorsFile) -> None:
+    """A rule id names one rule for good: evidence and reviews refer to it."""
+    seen: dict[str, str] = {}
+    for key, practice in spec.practices.items():
+        for value, rules in practice.values.items():
+            for i, rule in enumerate(rules):
+                if rule.id in seen:
+                    raise doc.error(("practices", key, "values", value, i, "id"),
+                                    f"rule id '{rule.id}' is used twice (first in {seen[rule.id]})")
+                seen[rule.id] = f"{key}.{value}"
+
+
 def _unknown_names(key: str, practice: PracticeSpec, known: dict[str, set[str]]) -> tuple[tuple, str] | None:
     loc = ("practices", key)
     if key not in known:
@@ -254,6 +289,13 @@ def _unknown_names(key: str, practice: PracticeSpec, known: dict[str, set[str]])
     for value in practice.values:
         if value not in allowed:
             return loc + ("values", value), f"unknown value '{value}' for practice '{key}' (one of: {choices})"
+    for value in practice.says:
+        if value not in allowed:
+            return loc + ("says", value), f"unknown value '{value}' in says of '{key}' (one of: {choices})"
+    for caveat, offer in practice.caveats.items():
+        for value in (caveat, offer):
+            if value not in allowed:
+                return loc + ("caveats", caveat), f"unknown value '{value}' in caveats of '{key}' (one of: {choices})"
     for i, value in enumerate(practice.priority):
         if value not in allowed:
             return loc + ("priority", i), f"unknown value '{value}' in priority of '{key}' (one of: {choices})"
@@ -272,12 +314,12 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
             rloc = loc + ("values", value, i)
             cue = c.pattern(rule.cue, rloc + ("cue",))
             rules.append(Rule(
-                id=f"{key}.{value}[{i}]", value=value, cue=cue,
+                id=rule.id, value=value, cue=cue,
                 needs=frozenset(needs[0]) if (needs := required_literal_sets(cue.pattern)) else frozenset(),
                 needs_also=tuple(frozenset(n) for n in needs[1:]),
                 all=c.patterns(rule.all, rloc + ("all",)), near=c.patterns(rule.near, rloc + ("near",)),
                 unless=c.patterns(rule.unless, rloc + ("unless",)), negation=rule.negation,
-                strength=STRENGTH[rule.strength]))
+                strength=STRENGTH[rule.strength], partial=rule.partial))
     priority = list(spec.priority) + [v for v in spec.values if v not in spec.priority]
     python = None
     if spec.python:
@@ -290,7 +332,10 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
         if not word or word != word.lower():
             raise c.doc.error(loc + ("keywords", i), f"keyword '{word}' must be non-empty and lower-case")
     trigger = c.pattern(spec.trigger, loc + ("trigger",)) if spec.trigger else None
-    return Practice(key, tuple(spec.keywords), trigger, tuple(priority),
-                    c.joined(spec.skip, loc + ("skip",)),
-                    c.pattern(spec.qualifiers, loc + ("qualifiers",)) if spec.qualifiers else None,
-                    tuple(rules), python, spec.follow, frozenset(spec.keywords))
+    practice = Practice(key, tuple(spec.keywords), trigger, tuple(priority),
+                        c.joined(spec.skip, loc + ("skip",)),
+                        c.pattern(spec.qualifiers, loc + ("qualifiers",)) if spec.qualifiers else None,
+                        tuple(rules), python, spec.follow, frozenset(spec.keywords), dict(spec.says),
+                        caveats=dict(spec.caveats))
+    practice.index_rules()
+    return practice

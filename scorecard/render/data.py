@@ -20,6 +20,10 @@ def fact_json(fact: Fact) -> dict[str, Any]:
     }
     if fact.note:
         data["note"] = fact.note
+    if fact.rules:  # the ids of the detection rules that decided the value
+        data["rules"] = fact.rules
+    if fact.partial:
+        data["partial"] = True
     if fact.reviewer:
         data["reviewer"] = fact.reviewer
     if fact.reviewed_on:
