@@ -201,8 +201,9 @@ def test_no_rule_cue_matches_a_labelled_sentence_without_its_required_literal():
     for practice in detectors.practices.values():
         for rule in practice.rules:
             for text in texts:
-                if rule.cue.search(text):
+                if rule.cue.search(text) and all(p.search(text) for p in rule.all):  # needs hold cue's and all's
                     assert not rule.needs or any(word in text for word in rule.needs), (rule.id, text)
+                    assert all(any(word in text for word in also) for also in rule.needs_also), (rule.id, text)
                     checked += 1
     assert checked > 1000
 

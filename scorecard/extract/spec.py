@@ -313,11 +313,15 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) ->
         for i, rule in enumerate(specs):
             rloc = loc + ("values", value, i)
             cue = c.pattern(rule.cue, rloc + ("cue",))
+            needs = required_literal_sets(cue.pattern)
+            also = c.patterns(rule.all, rloc + ("all",))
+            for pattern in also:  # what `all` requires is required too: tested as literals before any regex
+                needs += required_literal_sets(pattern.pattern, limit=1)
             rules.append(Rule(
                 id=rule.id, value=value, cue=cue,
-                needs=frozenset(needs[0]) if (needs := required_literal_sets(cue.pattern)) else frozenset(),
+                needs=frozenset(needs[0]) if needs else frozenset(),
                 needs_also=tuple(frozenset(n) for n in needs[1:]),
-                all=c.patterns(rule.all, rloc + ("all",)), near=c.patterns(rule.near, rloc + ("near",)),
+                all=also, near=c.patterns(rule.near, rloc + ("near",)),
                 unless=c.patterns(rule.unless, rloc + ("unless",)), negation=rule.negation,
                 strength=STRENGTH[rule.strength], partial=rule.partial))
     priority = list(spec.priority) + [v for v in spec.values if v not in spec.priority]
