@@ -121,11 +121,11 @@ def _build(node: yaml.Node, loc: PathKey, positions: Positions, keys: Positions,
             if key in result:
                 line, col = _mark(key_node)
                 raise ScorecardError(f"duplicate key '{shown(key)}'", path, line, col)
-            keys[loc + (key,)] = _mark(key_node)
-            result[key] = _build(value_node, loc + (key,), positions, keys, budget)
+            keys[(*loc, key)] = _mark(key_node)
+            result[key] = _build(value_node, (*loc, key), positions, keys, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(child, loc + (i,), positions, keys, budget) for i, child in enumerate(node.value)]
+        return [_build(child, (*loc, i), positions, keys, budget) for i, child in enumerate(node.value)]
     return _scalar(node, path)
 
 

@@ -38,7 +38,7 @@ def embedded_fonts(reader: PdfReader) -> list[tuple[str, bool]]:
     return found
 
 
-@pytest.mark.parametrize("slug", SLUGS + [STRESS])
+@pytest.mark.parametrize("slug", [*SLUGS, STRESS])
 def test_one_a4_page_per_provider_with_selectable_text_and_embedded_fonts(built_site: Path, slug: str) -> None:
     reader = PdfReader(built_site / slug / "scorecard.pdf")
     assert len(reader.pages) == 1

@@ -106,7 +106,7 @@ def _blingfire_spans(line: str) -> list[tuple[int, int]]:
     if count <= 0 or count > size:
         return [(0, len(line))]
     n = ctypes.string_at(out, count).count(b"\n") + 1
-    pairs = list(zip(starts[:n], [e + 1 for e in ends[:n]]))  # the C end offset is inclusive
+    pairs = list(zip(starts[:n], [e + 1 for e in ends[:n]], strict=True))  # the C end offset is inclusive
     if len(data) == len(line):  # ASCII: bytes are characters
         return pairs
     return [(_char_offset(data, a), _char_offset(data, b)) for a, b in pairs]
