@@ -401,7 +401,7 @@ class _TextParser(HTMLParser):
             self.blocks.append(Block(re.sub(r"\s+", " ", text), heading))
         self.buf = []
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.SKIP:
             self.skip += 1
         elif tag == "br":
