@@ -301,7 +301,8 @@ def compute_history(provider: Provider, rubric: Rubric, max_policy_mb: float | N
     versions = [version for version, _ in states]
     merged = carry_reviewed(provider, versions, documents, extracted)
     scored = []
-    for (version, in_force), document, facts, where, state_texts in zip(states, documents, merged, spans, texts, strict=True):
+    rows = zip(states, documents, merged, spans, texts, strict=True)
+    for (version, in_force), document, facts, where, state_texts in rows:
         info = provider.info
         main = in_force.get(MAIN_DOCUMENT)
         if main is not None and main.id != POLICY_VERSION_ID:

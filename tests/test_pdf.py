@@ -85,7 +85,8 @@ def test_pdf_renders_in_grayscale_with_dark_text_on_light_paper(built_site: Path
                         str(screenshots / name)], check=True)
         png = screenshots / f"{name}.png"
         assert png.stat().st_size > 5_000
-    pgm = subprocess.run([pdftoppm, "-gray", "-r", "30", "-singlefile", str(built_site / STRESS / "scorecard.pdf")],
+    stress_pdf = built_site / STRESS / "scorecard.pdf"
+    pgm = subprocess.run([pdftoppm, "-gray", "-r", "30", "-singlefile", str(stress_pdf)],
                          check=True, capture_output=True).stdout
     pixels = pgm.split(b"\n", 3)[3]  # P5 header: magic, size, maxval
     dark = sum(1 for b in pixels if b < 100) / len(pixels)

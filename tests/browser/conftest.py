@@ -1,4 +1,5 @@
-"""What the browser tests need from the machine: a missing piece fails them with one line saying what to install."""
+"""What the browser tests need from the machine: a missing piece fails them with one line saying what
+to install."""
 from __future__ import annotations
 
 import pytest
