@@ -332,7 +332,7 @@ def check_labels(path: Path, policies: dict[str, Policy], texts: dict[str, list[
         problems.append(f"{path}: labeller '{data.get('labeller')}' differs from the file name '{labeller}'")
     policy = policies.get(policy_id)
     if policy is None:
-        return problems + [f"{path}: no policy folder corpus/policies/{policy_id}"]
+        return [*problems, f"{path}: no policy folder corpus/policies/{policy_id}"]
     if policy_id not in texts:
         try:
             texts[policy_id] = policy_texts(policy) if policy.file.exists() else []
@@ -350,7 +350,7 @@ def check_labels(path: Path, policies: dict[str, Policy], texts: dict[str, list[
 
     facts = data.get("facts")
     if not isinstance(facts, dict):
-        return problems + [f"{path}: 'facts' missing or not a mapping"]
+        return [*problems, f"{path}: 'facts' missing or not a mapping"]
     for practice in sorted(set(facts) - set(VOCABULARY)):
         problems.append(f"{path}: unknown practice '{practice}'")
     for practice, allowed in VOCABULARY.items():

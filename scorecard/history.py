@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 from itertools import pairwise, zip_longest
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
 from pydantic import TypeAdapter, ValidationError
@@ -40,6 +41,10 @@ from .providers import CREDENTIALS, FACTS_FILE, PROVIDER_FILE, input_files, load
 from .score import score
 from .text import Document, Sentence, read_policy
 from .yamlsource import load_yaml
+
+if TYPE_CHECKING:
+    from .cache import BuildCache
+    from .render.config import SiteConfig
 
 MAX_PAIRS_SHOWN = 60  # changed sentences on a provider page; `scorecard diff` prints them all
 
@@ -141,7 +146,7 @@ class History:
 
 
 @functools.cache
-def _history_adapter() -> TypeAdapter:
+def _history_adapter() -> TypeAdapter[History]:
     return TypeAdapter(History)
 
 
@@ -166,7 +171,7 @@ def history_from_json(data: object) -> History | None:
 # --- computing a history -------------------------------------------------------------------------
 
 
-_MEMO: dict[tuple, History] = {}
+_MEMO: dict[tuple[object, ...], History] = {}
 
 
 def provider_history(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> History:
@@ -180,7 +185,7 @@ def provider_history(provider: Provider, rubric: Rubric, max_policy_mb: float | 
     return _MEMO[key]
 
 
-def _signature(provider: Provider) -> tuple:
+def _signature(provider: Provider) -> tuple[tuple[str, int, int], ...]:
     """Size and time of the files the history reads (load_provider checked each is a regular file inside
     the folder); nothing else in the folder is looked at."""
     files = []
@@ -296,7 +301,8 @@ def compute_history(provider: Provider, rubric: Rubric, max_policy_mb: float | N
     versions = [version for version, _ in states]
     merged = carry_reviewed(provider, versions, documents, extracted)
     scored = []
-    for (version, in_force), document, facts, where, state_texts in zip(states, documents, merged, spans, texts):
+    rows = zip(states, documents, merged, spans, texts, strict=True)
+    for (version, in_force), document, facts, where, state_texts in rows:
         info = provider.info
         main = in_force.get(MAIN_DOCUMENT)
         if main is not None and main.id != POLICY_VERSION_ID:
@@ -329,9 +335,9 @@ def carry_reviewed(provider: Provider, versions: list[PolicyVersion], documents:
         if not holding:
             _quote_missing(provider, key, fact, documents)
         anchor = holding[0]
-        if fact.reviewed_on:
+        if (reviewed_on := fact.reviewed_on) is not None:
             on_or_before = [i for i in holding
-                            if versions[i].date is None or versions[i].date <= fact.reviewed_on]
+                            if (day := versions[i].date) is None or day <= reviewed_on]
             anchor = on_or_before[-1] if on_or_before else anchor
         cited = cited_sentences(documents[anchor], found[anchor] or [])
         merged[anchor][key] = fact.model_copy(update={"evidence": found[anchor]})
@@ -388,7 +394,7 @@ def relocate(evidence: list[Evidence], document: Document) -> list[Evidence] | N
 
 def cited_sentences(document: Document, evidence: list[Evidence]) -> set[str]:
     """The whole sentences a fact's quotes come from (a quote may be part of a sentence, or span two)."""
-    cited = set()
+    cited: set[str] = set()
     for ev in evidence:
         around = [s for s in document.sentences if s.start < ev.end and ev.start < s.end]
         if around:
@@ -410,6 +416,9 @@ def stands(cited: set[str], document: Document) -> bool:
 
 
 def compare(slug: str, name: str, before: VersionCard, after: VersionCard) -> Change:
+    """Needs the texts of both versions: a history from the build cache has its changes but no texts."""
+    if before.document is None or after.document is None:
+        raise ValueError(f"the texts of {slug}'s versions were not kept: compare them in a computed history")
     old, new = before.in_force(), after.in_force()
     documents = [doc for doc in dict.fromkeys([*new, *old]) if old.get(doc) != new.get(doc)]
     return Change(slug, name, before, after, fact_changes(before.card, after.card),
@@ -472,13 +481,14 @@ def word_diff(before: str, after: str) -> SentencePair:
 
 
 def render_history(folders: list[Path], cards: list[Scorecard], rubric: Rubric, env: Environment,
-                   config: object, max_policy_mb: float | None = None, cache: object | None = None) -> dict[str, bytes]:
+                   config: SiteConfig | dict[str, Any] | None, max_policy_mb: float | None = None,
+                   cache: BuildCache | None = None) -> dict[str, bytes]:
     """changes/index.html, feed.xml and data/changes.json; makes each provider's history available to
     provider.html (through `_history.html`). Call before rendering provider pages."""
     from .render.site import page_context  # rendering is a later stage than history
 
     built = {card.slug: card for card in cards}
-    histories = {}
+    histories: dict[str, History] = {}
     for folder in folders:
         if folder.name in built:
             provider = load_provider(folder, rubric)
@@ -510,9 +520,9 @@ def render_history(folders: list[Path], cards: list[Scorecard], rubric: Rubric, 
             "data/changes.json": (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
 
 
-def change_json(change: Change) -> dict:
+def change_json(change: Change) -> dict[str, Any]:
     """One change as open data: which versions, score and grade before and after, facts, sentences."""
-    def side(v: VersionCard) -> dict:
+    def side(v: VersionCard) -> dict[str, Any]:
         return {"version": v.version.id, "date": v.date.isoformat() if v.date else None,
                 "url": v.version.url, "score": v.card.score, "grade": v.card.grade}
 
@@ -562,6 +572,8 @@ def pick(history: History, since: dt.date | None, until: dt.date | None) -> Chan
     if from_i < 0 or from_i >= to_i:
         raise ScorecardError(f"--from must name a version older than --to: both are the version of "
                              f"{history.versions[to_i].version.label}")
+    if from_i == to_i - 1:  # two versions in a row: their change is already computed (texts or not)
+        return history.changes[from_i]
     return compare(history.slug, history.name, history.versions[from_i], history.versions[to_i])
 
 

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .errors import ScorecardError
 from .model import NOT_STATED, Practice, Rubric
 from .resources import default_rubric
-from .yamlsource import load_yaml
+from .yamlsource import YamlDocument, load_yaml
 
 
 def load_rubric(path: Path | None = None) -> Rubric:
@@ -34,7 +35,7 @@ def load_rubric(path: Path | None = None) -> Rubric:
     return rubric
 
 
-def _check_values(doc, i: int, item: dict) -> None:
+def _check_values(doc: YamlDocument, i: int, item: dict[str, Any]) -> None:
     values = item.get("values")
     key = item.get("key", f"#{i + 1}")
     if not isinstance(values, dict) or not values:
@@ -47,7 +48,7 @@ def _check_values(doc, i: int, item: dict) -> None:
                             f"value '{name}' of practice '{key}' has no points", at_key=True)
 
 
-def _check_grades(doc, rubric: Rubric) -> None:
+def _check_grades(doc: YamlDocument, rubric: Rubric) -> None:
     if not rubric.grades:
         raise doc.error(("grades",), "'grades' must list at least one grade")
     previous = 101
@@ -62,7 +63,7 @@ def _check_grades(doc, rubric: Rubric) -> None:
                         "the last grade must start at 0 so that every score has a grade")
 
 
-def _check_caps(doc, rubric: Rubric) -> None:
+def _check_caps(doc: YamlDocument, rubric: Rubric) -> None:
     """A cap names a grade the rubric has; partial points are fewer than the full points."""
     letters = [g.letter for g in rubric.grades]
     for i, practice in enumerate(rubric.practices):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -17,6 +17,7 @@ from .errors import ScorecardError
 from .limits import MAX_YAML_BYTES, read_regular
 
 PathKey = tuple[Any, ...]
+Model = TypeVar("Model", bound=BaseModel)
 Positions = dict[PathKey, tuple[int, int]]
 
 PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
@@ -54,7 +55,7 @@ class YamlDocument:
         line, col = self.where(loc, at_key)
         return ScorecardError(message, self.path, line, col)
 
-    def validate(self, model: type[BaseModel], loc: PathKey = (), data: Any = None) -> Any:
+    def validate(self, model: type[Model], loc: PathKey = (), data: Any = None) -> Model:
         """Validate with pydantic; the first error becomes a file:line:col message."""
         try:
             return model.model_validate(self.data if data is None else data)
@@ -121,11 +122,11 @@ def _build(node: yaml.Node, loc: PathKey, positions: Positions, keys: Positions,
             if key in result:
                 line, col = _mark(key_node)
                 raise ScorecardError(f"duplicate key '{shown(key)}'", path, line, col)
-            keys[loc + (key,)] = _mark(key_node)
-            result[key] = _build(value_node, loc + (key,), positions, keys, budget)
+            keys[(*loc, key)] = _mark(key_node)
+            result[key] = _build(value_node, (*loc, key), positions, keys, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(child, loc + (i,), positions, keys, budget) for i, child in enumerate(node.value)]
+        return [_build(child, (*loc, i), positions, keys, budget) for i, child in enumerate(node.value)]
     return _scalar(node, path)
 
 

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
+AXE_CORE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PACKAGES = {"chromium": "chromium", "pdftoppm": "poppler-utils", "npm": "npm"}
 
 
@@ -15,3 +18,11 @@ def require_tool(name: str) -> str:
         pytest.fail(f"{name} is not installed: run `apt-get install {PACKAGES.get(name, name)}` "
                     "(make test does it as root)", pytrace=False)
     return path
+
+
+def require_axe_core() -> Path:
+    """axe-core's script (installed by `npm ci` from package-lock.json), or a one-line failure."""
+    if not AXE_CORE.is_file():
+        require_tool("npm")
+        pytest.fail(f"axe-core is not installed: run `npm ci` in {ROOT} (make test does)", pytrace=False)
+    return AXE_CORE

@@ -143,7 +143,7 @@ def test_an_interrupted_build_changes_nothing(tmp_path, how):
     proc = subprocess.Popen([sys.executable, "-m", "scorecard", "build", "--providers", str(providers),
                              "--out", str(out), "-j", "2"], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=default_sigint)  # noqa: PLW1509 - the test starts no threads
+                            preexec_fn=default_sigint)
     time.sleep(2.0)  # imports and extraction take about a second; 24 PDFs take several more
     if how == "SIGINT":
         os.killpg(proc.pid, signal.SIGINT)

@@ -102,7 +102,7 @@ def test_json_and_csv_agree(site):
     data = json.loads((site / "data" / "scorecards.json").read_text(encoding="utf-8"))
     rows = list(csv.DictReader(io.StringIO((site / "data" / "scorecards.csv").read_text(encoding="utf-8"))))
     assert [r["slug"] for r in rows] == [c["slug"] for c in data]
-    for row, card in zip(rows, data):
+    for row, card in zip(rows, data, strict=True):
         assert int(row["score"]) == card["score"] and row["grade"] == card["grade"]
         assert row["rubric_version"] == card["rubric_version"]
         for key, practice in card["practices"].items():

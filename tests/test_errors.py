@@ -29,7 +29,7 @@ def test_template_errors_name_the_template_and_line(tmp_path):
     env = Environment(loader=FileSystemLoader(str(tmp_path)), undefined=StrictUndefined)
     try:
         env.get_template("page.html").render(card=object())
-    except Exception as exc:  # noqa: BLE001 - the error under test
+    except Exception as exc:
         error = template_error(exc)
     assert str(error).startswith(f"{tmp_path}/page.html:2: template error: ") and "missing" in str(error)
     try:

@@ -78,7 +78,7 @@ def test_practice_without_detector_is_not_stated_and_flagged(tmp_path):
     fact = extract(parse_text("We do not sell your personal information."), rubric)
     assert fact["children"].value == NOT_STATED and fact["data_sale"].value == "not_sold"
     assert fact["children"].needs_review
-    with pytest.raises(ScorecardError, match="no detection rules for practice.s. children"):
+    with pytest.raises(ScorecardError, match=r"no detection rules for practice.s. children"):
         check_detection(rubric)
 
 
@@ -86,7 +86,7 @@ def test_a_rubric_names_its_detectors_and_a_copy_without_them_is_an_error(tmp_pa
     data = rubric_data()
     assert data["detectors"] == "detectors.yaml"
     path = write_rubric(tmp_path, data, with_detectors=False)
-    with pytest.raises(ScorecardError, match="detectors file 'detectors.yaml' was not found") as caught:
+    with pytest.raises(ScorecardError, match=r"detectors file 'detectors\.yaml' was not found") as caught:
         extract(parse_text("We do not sell your personal information."), load_rubric(path))
     assert str(caught.value).startswith(str(path))
 
@@ -95,7 +95,7 @@ def test_a_new_practice_in_a_copied_rubric_fails_validation(tmp_path):
     data = rubric_data()
     data["practices"].append({**data["practices"][-1], "key": "children"})
     rubric = load_rubric(write_rubric(tmp_path, data))  # with a copy of the default detectors
-    with pytest.raises(ScorecardError, match="no detection rules for practice.s. children"):
+    with pytest.raises(ScorecardError, match=r"no detection rules for practice.s. children"):
         check_detection(rubric)
 
 

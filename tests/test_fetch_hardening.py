@@ -321,7 +321,7 @@ def test_fetch_bad_input(name: str, tmp_path: Path, capsys: pytest.CaptureFixtur
     for path in (root / "acme" / "versions").rglob("*") if (root / "acme" / "versions").is_dir() else []:
         if path.suffix in (".md", ".txt"):
             text = path.read_text(encoding="utf-8")
-            assert "\x00" not in text and "We do not sell" in text or path.parent.name == ".pending"
+            assert ("\x00" not in text and "We do not sell" in text) or path.parent.name == ".pending"
 
 
 def test_every_case_is_a_different_input() -> None:

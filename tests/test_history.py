@@ -13,7 +13,7 @@ import yaml
 
 from scorecard.build import BuildOptions, build
 from scorecard.errors import ScorecardError
-from scorecard.history import compute_history, diff_text, pick
+from scorecard.history import compare, compute_history, diff_text, history_from_json, history_to_json, pick
 from scorecard.providers import load_provider
 from scorecard.rubric import load_rubric
 
@@ -133,6 +133,16 @@ def test_a_provider_without_versions_has_one_version(tmp_path: Path, rubric):
     history = compute_history(load_provider(folder, rubric), rubric)
     assert [v.version.id for v in history.versions] == ["policy"] and history.changes == []
     assert pick(history, None, None) is None
+
+
+def test_a_history_from_the_build_cache_diffs_without_its_texts(tmp_path: Path, rubric):
+    """The cache keeps changes, not texts: diffing two versions in a row gives the kept change."""
+    computed = compute_history(load_provider(two_versions(tmp_path), rubric), rubric)
+    cached = history_from_json(json.loads(json.dumps(history_to_json(computed))))
+    assert cached is not None and all(v.document is None for v in cached.versions)
+    assert diff_text(pick(cached, None, None)) == diff_text(pick(computed, None, None))
+    with pytest.raises(ValueError, match="texts of acme's versions were not kept"):
+        compare(cached.slug, cached.name, cached.versions[0], cached.versions[1])
 
 
 def test_a_reviewed_quote_in_no_version_is_an_error_at_its_line(tmp_path: Path, rubric):

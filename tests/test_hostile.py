@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
 from scorecard.build import analyse, policy_day
@@ -21,6 +22,8 @@ from scorecard.providers import load_provider
 from scorecard.render.pdf import RefusingFetcher, pdf_html, render_pdf
 from scorecard.render.templating import make_environment
 from scorecard.rubric import load_rubric
+
+from .system import require_tool
 
 SECRET = "root:x:0:0:scorecard-canary-7f3a"  # the content of the file a policy points at
 ATTACKS = [
@@ -136,10 +139,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def test_nothing_runs_or_is_fetched_in_a_browser(hostile_site):
-    playwright = pytest.importorskip("playwright.sync_api")
-    chromium_path = Path("/usr/bin/chromium")
-    if not chromium_path.exists():
-        pytest.skip("no system Chromium")
+    chromium_path = require_tool("chromium")
     out, secret = hostile_site
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -148,8 +148,8 @@ def test_nothing_runs_or_is_fetched_in_a_browser(hostile_site):
     requests: list[str] = []
     dialogs: list[str] = []
     try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(chromium_path), args=[
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
             page = browser.new_page()
             page.on("request", lambda request: requests.append(request.url))

@@ -14,6 +14,7 @@ from scorecard.build import BuildOptions, build
 
 from .conftest import STRESS
 from .helpers import SLUGS, copy_providers
+from .system import require_tool
 
 A4 = (595.3, 841.9)
 LETTER = (612.0, 792.0)
@@ -38,7 +39,7 @@ def embedded_fonts(reader: PdfReader) -> list[tuple[str, bool]]:
     return found
 
 
-@pytest.mark.parametrize("slug", SLUGS + [STRESS])
+@pytest.mark.parametrize("slug", [*SLUGS, STRESS])
 def test_one_a4_page_per_provider_with_selectable_text_and_embedded_fonts(built_site: Path, slug: str) -> None:
     reader = PdfReader(built_site / slug / "scorecard.pdf")
     assert len(reader.pages) == 1
@@ -77,13 +78,15 @@ def test_letter_page_size(tmp_path: Path) -> None:
 
 
 def test_pdf_renders_in_grayscale_with_dark_text_on_light_paper(built_site: Path, screenshots: Path) -> None:
+    pdftoppm = require_tool("pdftoppm")
     for slug, name in ((STRESS, "pdf-stress"), ("cloudonex", "pdf-cloudonex"), (None, "pdf-all")):
         pdf = built_site / slug / "scorecard.pdf" if slug else built_site / "scorecards.pdf"
-        subprocess.run(["pdftoppm", "-png", "-gray", "-r", "60", "-singlefile", "-f", "1", "-l", "1", str(pdf),
+        subprocess.run([pdftoppm, "-png", "-gray", "-r", "60", "-singlefile", "-f", "1", "-l", "1", str(pdf),
                         str(screenshots / name)], check=True)
         png = screenshots / f"{name}.png"
         assert png.stat().st_size > 5_000
-    pgm = subprocess.run(["pdftoppm", "-gray", "-r", "30", "-singlefile", str(built_site / STRESS / "scorecard.pdf")],
+    stress_pdf = built_site / STRESS / "scorecard.pdf"
+    pgm = subprocess.run([pdftoppm, "-gray", "-r", "30", "-singlefile", str(stress_pdf)],
                          check=True, capture_output=True).stdout
     pixels = pgm.split(b"\n", 3)[3]  # P5 header: magic, size, maxval
     dark = sum(1 for b in pixels if b < 100) / len(pixels)

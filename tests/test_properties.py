@@ -19,7 +19,8 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 DEFAULT_RUBRIC = RUBRIC.read_text(encoding="utf-8")
 
 # YAML-ish text: the characters that make YAML's grammar interesting, plus anything at all.
-YAML_ALPHABET = st.sampled_from(list("abc:-[]{},?&*!|>'\"#%@` \n\t0123456789.") + ["\x00", "\ufeff", "é", "\u2028"])
+YAML_ALPHABET = st.sampled_from([*"abc:-[]{},?&*!|>'\"#%@` \n\t0123456789.",
+                                 "\x00", "\ufeff", "é", "\u2028"])
 yamlish = st.one_of(st.text(), st.text(alphabet=YAML_ALPHABET, max_size=200))
 
 # Values that fit the rubric's shape, to reach the schema checks rather than the parser.

@@ -73,7 +73,7 @@ def test_every_page_is_valid_html5_with_lang_skip_link_and_unique_ids(built_site
                 assert attrs[ref] in ids
 
 
-@pytest.mark.parametrize("rel", PAGES + ["changes/index.html"])
+@pytest.mark.parametrize("rel", [*PAGES, "changes/index.html"])
 def test_links_are_relative_and_nothing_loads_from_another_host(built_site: Path, rel: str) -> None:
     page = Page(read(built_site, rel))
     for tag, attr in (("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src")):
@@ -153,7 +153,7 @@ def test_compare_shows_every_provider_without_javascript_and_the_deciding_quotes
 
 
 def test_badge_is_svg_with_the_letter_in_text(built_site: Path) -> None:
-    for slug in SLUGS + [STRESS]:
+    for slug in [*SLUGS, STRESS]:
         svg = ET.fromstring((built_site / slug / "badge.svg").read_bytes())
         card = json.loads((built_site / slug / "scorecard.json").read_text())
         texts = "".join(svg.itertext())
@@ -280,7 +280,7 @@ def test_a_disputed_fact_says_unsure_in_plain_words_on_every_page(tmp_path: Path
 
 
 def test_bundled_pages_never_show_internal_keys_or_counts(built_site: Path) -> None:
-    for rel in PAGES + ["cloudonex/policy/index.html"]:
+    for rel in [*PAGES, "cloudonex/policy/index.html"]:
         text = Page(read(built_site, rel)).plain
         assert not INTERNAL_WORDING.search(text), (rel, INTERNAL_WORDING.search(text))
 
@@ -397,7 +397,7 @@ def test_index_links_each_practice_and_shows_each_policy_date_and_a_search(built
 @pytest.mark.parametrize("key", [p["key"] for p in rubric_data()["practices"]])
 def test_a_page_per_practice_lists_every_provider_with_its_whole_deciding_quote(built_site: Path, key: str) -> None:
     page = Page(read(built_site, f"practices/{key}/index.html"))
-    for slug in SLUGS + [STRESS]:
+    for slug in [*SLUGS, STRESS]:
         card = json.loads(read(built_site, f"{slug}/scorecard.json"))
         fact = card["practices"][key]
         assert card["name"] in page.plain
@@ -408,7 +408,7 @@ def test_a_page_per_practice_lists_every_provider_with_its_whole_deciding_quote(
 
 def test_compare_shows_whole_quotes(built_site: Path) -> None:
     text = Page(read(built_site, "compare/index.html")).plain
-    for slug in SLUGS + [STRESS]:
+    for slug in [*SLUGS, STRESS]:
         card = json.loads(read(built_site, f"{slug}/scorecard.json"))
         for fact in card["practices"].values():
             if fact["evidence"]:

@@ -6,6 +6,7 @@ rewritten. A provider without versions/ has one version: the policy file named i
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -216,8 +217,6 @@ def discard_pending(provider: Provider) -> bool:
     for path in folder.iterdir():
         if path.is_file() or path.is_symlink():
             path.unlink()
-    try:
+    with contextlib.suppress(OSError):  # something a person put there: leave it
         folder.rmdir()
-    except OSError:  # something a person put there: leave it
-        pass
     return True

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
+from typing import NoReturn
 
 from jinja2 import Environment
 from weasyprint import HTML
@@ -13,20 +16,21 @@ from .config import SiteConfig
 from .templating import read_asset
 
 
-class RefusingFetcher(URLFetcher):
+class RefusingFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types: its classes are Any
     """Serves nothing: our CSS is inlined, so any URL comes from untrusted text. Refused URLs are kept."""
 
     def __init__(self) -> None:
         super().__init__(allowed_protocols=(), allow_redirects=False)
         self.refused: list[str] = []
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> NoReturn:
         self.refused.append(url)
         raise ValueError(f"scorecard fetches nothing: {url}")
 
-    def open(self, fullurl, data=None, timeout=None):
+    def open(self, fullurl: str | urllib.request.Request, data: bytes | None = None,
+             timeout: float | None = None) -> NoReturn:
         """The opener underneath is never used either, whatever path a future WeasyPrint takes."""
-        url = getattr(fullurl, "full_url", fullurl)
+        url = fullurl.full_url if isinstance(fullurl, urllib.request.Request) else fullurl
         self.refused.append(url)
         raise ValueError(f"scorecard fetches nothing: {url}")
 
@@ -43,7 +47,8 @@ def pdf_html(card: Scorecard, rubric: Rubric, env: Environment, *, page_size: st
 def render_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
     """PDF bytes; dates come from the <meta name=dcterms.*> in the HTML, so builds are reproducible."""
     document = HTML(string=html, base_url=None, url_fetcher=fetcher or RefusingFetcher())
-    return document.write_pdf(uncompressed_pdf=False)
+    pdf: bytes = document.write_pdf(uncompressed_pdf=False)
+    return pdf
 
 
 FIT_STEPS = ("compact", "tiny")  # body classes of pdf.css, each smaller than the last
@@ -59,7 +64,8 @@ def render_page(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
         rendered = HTML(string=tighter, base_url=None, url_fetcher=fetcher or RefusingFetcher()).render()
     if len(rendered.pages) > 1:  # a rubric with very many practices: keep the page people print
         rendered = rendered.copy(rendered.pages[:1])
-    return rendered.write_pdf(uncompressed_pdf=False)
+    pdf: bytes = rendered.write_pdf(uncompressed_pdf=False)
+    return pdf
 
 
 def comparison_html(cards: list[Scorecard], rubric: Rubric, env: Environment, *, site: object,

@@ -56,6 +56,7 @@ def read_policy(path: Path) -> Document:
 def parse_text(text: str, fmt: str = "txt", path: Path | None = None) -> Document:
     """A Document from text already in memory (fmt: txt, md or html); may have no sentences."""
     path = path or Path(f"<{fmt}>")
+    blocks: Iterable[Block]
     if fmt == "md":
         blocks = markdown_blocks(text)
     elif fmt == "html":

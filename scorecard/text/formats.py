@@ -192,7 +192,7 @@ def pdf_blocks(data: bytes, path: Path) -> list[Block]:
         pages = [page.extract_text() or "" for page in reader.pages]
     except PolicyError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a malformed, untrusted PDF can fail anywhere inside pypdf
+    except Exception as exc:
         raise PolicyError(f"cannot read PDF: {' '.join(str(exc).split()) or type(exc).__name__}", path) from None
     text = "\n".join(pages)
     if text.count("\n \n") > text.count("\n") // 4:
@@ -359,7 +359,7 @@ def html_blocks(html: str) -> list[Block]:
     try:
         xml = trafilatura.extract(html, output_format="xml", include_tables=True, include_comments=False,
                                   favor_recall=True, deduplicate=False)
-    except Exception:  # noqa: BLE001 - a parser crash on odd HTML must not lose the policy
+    except Exception:
         xml = None
     blocks: list[Block] = []
     if xml:
@@ -401,7 +401,7 @@ class _TextParser(HTMLParser):
             self.blocks.append(Block(re.sub(r"\s+", " ", text), heading))
         self.buf = []
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.SKIP:
             self.skip += 1
         elif tag == "br":

@@ -116,7 +116,8 @@ def looks_like_heading(line: str) -> bool:
     words = line.rstrip("?:").split()
     if len(words) > 14 or not (line[0].isupper() or line[0].isdigit()):
         return False
-    if _LIST_SEPARATORS.search(line) or line.count(",") >= 2 and not {"and", "or", "&"} & {w.lower() for w in words}:
+    joined = bool({"and", "or", "&"} & {w.lower() for w in words})
+    if _LIST_SEPARATORS.search(line) or (line.count(",") >= 2 and not joined):
         return False  # items of a list or cells of a table row
     if re.match(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]", line) or (line.isupper() and len(words) <= 10):
         return True

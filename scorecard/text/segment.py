@@ -106,7 +106,7 @@ def _blingfire_spans(line: str) -> list[tuple[int, int]]:
     if count <= 0 or count > size:
         return [(0, len(line))]
     n = ctypes.string_at(out, count).count(b"\n") + 1
-    pairs = list(zip(starts[:n], [e + 1 for e in ends[:n]]))  # the C end offset is inclusive
+    pairs = list(zip(starts[:n], [e + 1 for e in ends[:n]], strict=True))  # the C end offset is inclusive
     if len(data) == len(line):  # ASCII: bytes are characters
         return pairs
     return [(_char_offset(data, a), _char_offset(data, b)) for a, b in pairs]
@@ -115,8 +115,11 @@ def _blingfire_spans(line: str) -> list[tuple[int, int]]:
 _LOCAL = threading.local()  # output buffers, reused: allocating them per line was a third of segmenting
 
 
-def _buffers(size: int) -> tuple:
-    buffers = getattr(_LOCAL, "buffers", None)
+Buffers = tuple["ctypes.Array[ctypes.c_char]", "ctypes.Array[ctypes.c_int32]", "ctypes.Array[ctypes.c_int32]"]
+
+
+def _buffers(size: int) -> Buffers:
+    buffers: Buffers | None = getattr(_LOCAL, "buffers", None)
     if buffers is None or len(buffers[0]) < size:
         size = max(size, 4096)
         buffers = _LOCAL.buffers = (ctypes.create_string_buffer(size), (ctypes.c_int32 * size)(),

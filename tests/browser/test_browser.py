@@ -18,7 +18,6 @@ from ..conftest import STRESS
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
 PAGE_TYPES = {"index": "index.html", "provider": "cloudonex/index.html", "stress": f"{STRESS}/index.html",
@@ -28,11 +27,9 @@ PAGE_TYPES = {"index": "index.html", "provider": "cloudonex/index.html", "stress
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "install Debian's chromium (.ci/run does)"
-    assert AXE.exists(), "run npm ci (make test does)"
+def browser(chromium_path: str) -> Iterator[Browser]:
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium_path, args=ARGS)
         yield browser
         browser.close()
 
