@@ -187,7 +187,7 @@ def render_pdfs(htmls: dict[str, str], jobs: int | None, progress: Progress) -> 
         return result
     if workers == 1 or len(names) == 1:
         pdfs: Iterable[bytes] = map(render_named_pdf, jobs_in)
-        for i, (name, pdf) in enumerate(zip(names, pdfs)):
+        for i, (name, pdf) in enumerate(zip(names, pdfs, strict=True)):
             result[name] = pdf
             progress("pdf", i + 1, len(names))
         return result
@@ -204,7 +204,7 @@ def render_pdfs(htmls: dict[str, str], jobs: int | None, progress: Progress) -> 
                 pdfs = pool.map(render_named_pdf, jobs_in, chunksize=4)
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-            for i, (name, pdf) in enumerate(zip(names, pdfs)):
+            for i, (name, pdf) in enumerate(zip(names, pdfs, strict=True)):
                 result[name] = pdf
                 progress("pdf", i + 1, len(names))
         except BaseException:  # Ctrl-C: drop the queued PDFs instead of waiting for them

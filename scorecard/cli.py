@@ -29,7 +29,7 @@ def plain_help(params: list[Any]) -> list[Any]:
     for param in params:
         if isinstance(param, TyperArgument):
             param.metavar = param.metavar or (param.name or "").upper()
-            setattr(param, "display_type_rich", _no_type)  # noqa: B010 - the name column already says it
+            setattr(param, "display_type_rich", _no_type)  # noqa: B010 - a method slot: mypy refuses plain assignment
         elif isinstance(param, TyperOption) and param.metavar is None:
             param.metavar = "" if param.is_flag else (param.name or "").upper()
     return params
@@ -64,13 +64,13 @@ out = Console(highlight=False)
 state = {"debug": False}
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     json = "json"
     jsonl = "jsonl"
     yaml = "yaml"
 
 
-class PageSize(str, enum.Enum):
+class PageSize(enum.StrEnum):
     a4 = "A4"
     letter = "Letter"
 
@@ -408,7 +408,7 @@ def main() -> None:
             hint = f" (see '{context.command_path} --help')"
         err.print(" ".join(f"error: {exc.format_message()}{hint}".split()), markup=False)
         sys.exit(exc.exit_code)
-    except Exception as exc:  # noqa: BLE001 - the last resort: one line and exit 3 instead of a traceback
+    except Exception as exc:
         _fail(exc, f"error: unexpected {type(exc).__name__}: {exc} (a bug in scorecard; run with --debug"
                    " for the traceback and report it)", 3)
     if code == 130:  # Typer turns Ctrl-C into exit 130 without a word

@@ -47,7 +47,7 @@ def check_detection(rubric: Rubric, detectors: Detectors | None = None) -> None:
                              getattr(rubric, "path", None))
 
 
-_CACHE: dict[tuple, Detectors] = {}
+_CACHE: dict[tuple[object, ...], Detectors] = {}
 
 
 def detectors_for(rubric: Rubric) -> Detectors:

@@ -17,6 +17,7 @@ import ahocorasick
 
 from ..model import NOT_STATED, Evidence, Fact
 from ..text import Document
+from ..text.segment import Sentence
 from .registry import Hit
 from .spec import Detectors, Practice, Rule
 
@@ -30,7 +31,8 @@ def literal_hits(document: Document, lowered: str, starts: list[int], detectors:
     if detectors.literals.kind != ahocorasick.AHOCORASICK:
         return present
     sentences = document.sentences
-    low, high, words = 0, -1, None  # the current sentence's span and its set: hits come in text order
+    low, high = 0, -1  # the current sentence's span: hits come in text order
+    words: set[str] = set()  # ... and its set (replaced at the first hit, since high starts below every pos)
     for end, word in detectors.literals.iter(lowered):
         pos = end - len(word) + 1
         if not low <= pos < high:
@@ -65,7 +67,7 @@ def candidates(document: Document, lowered: str, starts: list[int], practice: Pr
     return sorted(found)
 
 
-def _following(sentences: list, found: set[int], keywords: tuple[str, ...], how: bool | str = True) -> set[int]:
+def _following(sentences: list[Sentence], found: set[int], keywords: tuple[str, ...], how: bool | str = True) -> set[int]:
     """The NEAR_SENTENCES sentences after each hit (same section), and every sentence under a heading
     that holds a keyword: where a `near` rule can read a reference back ("such signals")."""
     more: set[int] = set()
@@ -112,7 +114,7 @@ def _context(document: Document, i: int, texts: Texts) -> tuple[str, list[int]]:
 HEADING = -1  # Texts.shape of a heading
 
 
-class Texts(dict):
+class Texts(dict[int, str]):
     """Lower-cased sentence texts by index, sliced once from the lower-cased document; and each
     sentence's shape (a heading, a list item under a lead-in), found once for every practice."""
 

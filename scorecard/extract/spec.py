@@ -17,7 +17,7 @@ import ahocorasick
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..model import NOT_STATED, Rubric
-from ..yamlsource import YamlDocument, load_yaml
+from ..yamlsource import PathKey, YamlDocument, load_yaml
 from .pattern import COMMON, PatternSyntaxError, bounded, literal_sets, selectivity
 from .registry import PythonDetector, python_detector
 
@@ -217,7 +217,7 @@ class _Compiler:
                 raise doc.error(("terms", name), f"part '{name}' is already defined in grammar", at_key=True)
             self.parts[name] = _source(part)
 
-    def expand(self, source: str, loc: tuple, seen: tuple[str, ...] = ()) -> str:
+    def expand(self, source: str, loc: PathKey, seen: tuple[str, ...] = ()) -> str:
         def one(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in self.parts:
@@ -227,7 +227,7 @@ class _Compiler:
             return f"(?:{self.expand(self.parts[name], loc, (*seen, name))})"
         return _TERM.sub(one, source)
 
-    def pattern(self, pattern: Pattern, loc: tuple) -> re.Pattern[str]:
+    def pattern(self, pattern: Pattern, loc: PathKey) -> re.Pattern[str]:
         expanded = self.expand(_source(pattern), loc)
         try:
             re.compile(expanded)  # report errors against what the user wrote
@@ -235,12 +235,12 @@ class _Compiler:
         except (re.error, PatternSyntaxError) as exc:
             raise self.doc.error(loc, f"bad pattern: {exc}") from None
 
-    def patterns(self, sources: list[Pattern], loc: tuple) -> tuple[re.Pattern[str], ...]:
-        return tuple(self.pattern(s, loc + (i,)) for i, s in enumerate(sources))
+    def patterns(self, sources: list[Pattern], loc: PathKey) -> tuple[re.Pattern[str], ...]:
+        return tuple(self.pattern(s, (*loc, i)) for i, s in enumerate(sources))
 
-    def joined(self, sources: list[Pattern], loc: tuple) -> re.Pattern[str] | None:
+    def joined(self, sources: list[Pattern], loc: PathKey) -> re.Pattern[str] | None:
         for i, s in enumerate(sources):
-            self.pattern(s, loc + (i,))  # report the bad one with its own position
+            self.pattern(s, (*loc, i))  # report the bad one with its own position
         return self.pattern([_source(s) for s in sources], loc) if sources else None
 
 
@@ -280,7 +280,7 @@ def _check_unique_ids(doc: YamlDocument, spec: DetectorsFile) -> None:
                 seen[rule.id] = f"{key}.{value}"
 
 
-def _unknown_names(key: str, practice: PracticeSpec, known: dict[str, set[str]]) -> tuple[tuple, str] | None:
+def _unknown_names(key: str, practice: PracticeSpec, known: dict[str, set[str]]) -> tuple[PathKey, str] | None:
     loc = ("practices", key)
     if key not in known:
         return loc, f"unknown practice '{key}' (not in the rubric: {', '.join(sorted(known))})"
@@ -288,57 +288,57 @@ def _unknown_names(key: str, practice: PracticeSpec, known: dict[str, set[str]])
     choices = ", ".join(sorted(allowed))
     for value in practice.values:
         if value not in allowed:
-            return loc + ("values", value), f"unknown value '{value}' for practice '{key}' (one of: {choices})"
+            return (*loc, "values", value), f"unknown value '{value}' for practice '{key}' (one of: {choices})"
     for value in practice.says:
         if value not in allowed:
-            return loc + ("says", value), f"unknown value '{value}' in says of '{key}' (one of: {choices})"
+            return (*loc, "says", value), f"unknown value '{value}' in says of '{key}' (one of: {choices})"
     for caveat, offer in practice.caveats.items():
         for value in (caveat, offer):
             if value not in allowed:
-                return loc + ("caveats", caveat), f"unknown value '{value}' in caveats of '{key}' (one of: {choices})"
+                return (*loc, "caveats", caveat), f"unknown value '{value}' in caveats of '{key}' (one of: {choices})"
     for i, value in enumerate(practice.priority):
         if value not in allowed:
-            return loc + ("priority", i), f"unknown value '{value}' in priority of '{key}' (one of: {choices})"
+            return (*loc, "priority", i), f"unknown value '{value}' in priority of '{key}' (one of: {choices})"
     for value, rules in practice.values.items():
         for i, rule in enumerate(rules):
             if rule.negation not in ("drop", "ignore") and rule.negation not in allowed:
-                return (loc + ("values", value, i, "negation"),
+                return ((*loc, "values", value, i, "negation"),
                         f"negation must be drop, ignore or a value of '{key}' ({choices}), not '{rule.negation}'")
     return None
 
 
-def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: tuple) -> Practice:
+def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: PathKey) -> Practice:
     rules = []
     for value, specs in spec.values.items():
         for i, rule in enumerate(specs):
-            rloc = loc + ("values", value, i)
-            cue = c.pattern(rule.cue, rloc + ("cue",))
+            rloc = (*loc, "values", value, i)
+            cue = c.pattern(rule.cue, (*rloc, "cue"))
             needs = required_literal_sets(cue.pattern)
-            also = c.patterns(rule.all, rloc + ("all",))
+            also = c.patterns(rule.all, (*rloc, "all"))
             for pattern in also:  # what `all` requires is required too: tested as literals before any regex
                 needs += required_literal_sets(pattern.pattern, limit=1)
             rules.append(Rule(
                 id=rule.id, value=value, cue=cue,
                 needs=frozenset(needs[0]) if needs else frozenset(),
                 needs_also=tuple(frozenset(n) for n in needs[1:]),
-                all=also, near=c.patterns(rule.near, rloc + ("near",)),
-                unless=c.patterns(rule.unless, rloc + ("unless",)), negation=rule.negation,
+                all=also, near=c.patterns(rule.near, (*rloc, "near")),
+                unless=c.patterns(rule.unless, (*rloc, "unless")), negation=rule.negation,
                 strength=STRENGTH[rule.strength], partial=rule.partial))
     priority = list(spec.priority) + [v for v in spec.values if v not in spec.priority]
     python = None
     if spec.python:
         python = python_detector(spec.python)
         if python is None:
-            raise c.doc.error(loc + ("python",), f"no Python detector named '{spec.python}' is registered")
+            raise c.doc.error((*loc, "python"), f"no Python detector named '{spec.python}' is registered")
     if not spec.keywords and not spec.trigger:
         raise c.doc.error(loc, f"practice '{key}' needs keywords or a trigger", at_key=True)
     for i, word in enumerate(spec.keywords):
         if not word or word != word.lower():
-            raise c.doc.error(loc + ("keywords", i), f"keyword '{word}' must be non-empty and lower-case")
-    trigger = c.pattern(spec.trigger, loc + ("trigger",)) if spec.trigger else None
+            raise c.doc.error((*loc, "keywords", i), f"keyword '{word}' must be non-empty and lower-case")
+    trigger = c.pattern(spec.trigger, (*loc, "trigger")) if spec.trigger else None
     practice = Practice(key, tuple(spec.keywords), trigger, tuple(priority),
-                        c.joined(spec.skip, loc + ("skip",)),
-                        c.pattern(spec.qualifiers, loc + ("qualifiers",)) if spec.qualifiers else None,
+                        c.joined(spec.skip, (*loc, "skip")),
+                        c.pattern(spec.qualifiers, (*loc, "qualifiers")) if spec.qualifiers else None,
                         tuple(rules), python, spec.follow, frozenset(spec.keywords), dict(spec.says),
                         caveats=dict(spec.caveats))
     practice.index_rules()
