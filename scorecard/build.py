@@ -23,7 +23,14 @@ from .model import Provider, Rubric, Scorecard
 from .providers import load_provider, provider_folders
 from .render.config import load_config
 from .render.pdf import comparison_html, pdf_html, render_page, render_pdf
-from .render.site import SHARED_FILES, SiteFiles, rank, render_provider_files, render_shared_files
+from .render.site import (
+    SiteFiles,
+    provider_file_names,
+    rank,
+    render_provider_files,
+    render_shared_files,
+    shared_file_names,
+)
 from .render.templating import make_environment
 from .resources import bundled_providers, default_rubric
 from .rubric import load_rubric
@@ -82,7 +89,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     config = load_config(options.config)
     cache = BuildCache.open(out, analysis_key(options.rubric or default_rubric()),
                             render_key(options.templates, options.config, options.pdf),
-                            pdf_key(options.templates, options.page_size),
+                            pdf_key(options.templates, options.page_size, config.base_url),
                             reuse=options.incremental)
 
     report = BuildReport(out=out)
@@ -115,7 +122,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb, cache))
     htmls: dict[str, str] = {}  # PDFs to render
     for card in report.cards:
-        pages = cache.reusable(card.slug, [f"{card.slug}/{name}" for name in PROVIDER_FILES])
+        pages = cache.reusable(card.slug, provider_file_names(card.slug, env))
         files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf))
         pdf = options.pdf and cache.reusable(card.slug, [f"{card.slug}/scorecard.pdf"], pdf=True)
         if pdf:
@@ -123,8 +130,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         elif options.pdf:
             htmls[f"{card.slug}/scorecard.pdf"] = pdf_html(card, rubric, env, page_size=options.page_size,
                                                            built_on=policy_day(card),
-                                                           user_templates=options.templates)
-    reused_shared = cache.reusable_shared(list(SHARED_FILES) + [ALL_PDF] * options.pdf)
+                                                           user_templates=options.templates, site=config)
+    reused_shared = cache.reusable_shared(shared_file_names(rubric) + [ALL_PDF] * options.pdf)
     files.update(reused_shared or render_shared_files(report.cards, rubric, env, config, options.templates,
                                                       has_pdf=options.pdf))
     if options.pdf and not reused_shared:

@@ -83,9 +83,10 @@ def render_key(user_templates: Path | None, config_path: Path | None, pdf: bool)
     return digest.hexdigest()
 
 
-def pdf_key(user_templates: Path | None, page_size: str) -> str:
-    """What turns a scorecard into its PDF: only the PDF templates, so restyling the site keeps the PDFs."""
-    digest = hashlib.sha256()
+def pdf_key(user_templates: Path | None, page_size: str, base_url: str = "") -> str:
+    """What turns a scorecard into its PDF: only the PDF templates (and the site address its links use),
+    so restyling the site keeps the PDFs."""
+    digest = hashlib.sha256(base_url.encode())
     for folder in ([Path(user_templates)] if user_templates else []) + [templates_dir()]:
         for name in PDF_TEMPLATES:
             path = folder / name

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .errors import ScorecardError
+from .model import Rubric, Scorecard
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Privacy scorecards: extract facts from policies, score them, build a site and PDFs.")
@@ -134,12 +135,28 @@ def score(
     loaded = load_rubric(rubric)
     for provider in load_providers(dirs, loaded):
         card = analyse(provider, loaded, max_policy_mb)
-        table = Table(title=f"{card.name}: grade {card.grade}, {card.score}/100", title_justify="left")
-        for column in ("Practice", "Answer", "Points", "Source"):
-            table.add_column(column)
-        for row in card.practices:
-            table.add_row(row.practice, row.label, f"{row.points}/{row.possible}", row.fact.source)
-        out.print(table)
+        out.print(score_table(card, loaded))
+
+
+def score_table(card: Scorecard, rubric: Rubric) -> Table:
+    """Questions and labels, as on the site; a cap and any doubt in words."""
+    from .render.doubt import doubt
+
+    title = f"{card.name}: grade {card.grade}, {card.score}/100"
+    if card.caps:
+        title += f" (capped at {card.grade} by '{card.caps[0].label}'; the score alone gives {card.uncapped_grade})"
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False, padding=(0, 1), header_style="bold",
+                  caption="? unsure: the policy says two things, or no person checked a doubtful answer. "
+                          "By: a person checked it, or it was found automatically.", caption_justify="left")
+    table.add_column("Question", no_wrap=True)
+    table.add_column("Answer", no_wrap=True)
+    table.add_column("Points", justify="right", no_wrap=True)
+    table.add_column("By", no_wrap=True)
+    for row in card.practices:
+        answer = ("? " if doubt(row, rubric) else "") + row.label + (" (partly)" if row.partial else "")
+        table.add_row(row.question, answer, f"{row.points}/{row.possible}",
+                      "person" if row.fact.source == "reviewed" else "auto")
+    return table
 
 
 @app.command()

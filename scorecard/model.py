@@ -34,6 +34,12 @@ class ValueRule(Strict):
     verdict: Verdict = Field(description="good, bad or neutral: drives icons and colours.")
     summary: str = Field(description="A plain-words sentence for the provider summary.")
     meaning: str = Field(default="", description="What a policy must say to get this answer.")
+    # Like ToS;DR's blockers: some answers outweigh every promise elsewhere in a policy.
+    cap: str | None = Field(default=None, pattern=r"^[A-F][+-]?$",
+                            description="The highest grade a provider with this answer can get: 'D'.")
+    partial_points: int | None = Field(default=None, ge=0, description=(
+        "Points when the claim covers only part of the data (Fact.partial): card data only is not "
+        "'your data is encrypted'. Unset: a partial claim earns the full points."))
 
 
 class Practice(Strict):
@@ -76,6 +82,11 @@ class Rubric(Strict):
     @property
     def keys(self) -> list[str]:
         return [p.key for p in self.practices]
+
+    def grade_rank(self, letter: str) -> int:
+        """0 for the best grade; a letter the rubric does not list ranks after every grade."""
+        ordered = [g.letter for g in sorted(self.grades, key=lambda g: -g.min_score)]
+        return ordered.index(letter) if letter in ordered else len(ordered)
 
     def grade_for(self, score: int) -> str:
         for grade in sorted(self.grades, key=lambda g: -g.min_score):
@@ -148,6 +159,16 @@ class Provider(BaseModel):
 # --- scores ----------------------------------------------------------------------------------
 
 
+class GradeCap(BaseModel):
+    """An answer that held the grade down: 'capped at D because it sells your personal data'."""
+
+    practice: str
+    question: str
+    label: str
+    cap: str
+    summary: str
+
+
 class PracticeScore(BaseModel):
     practice: str
     question: str
@@ -160,6 +181,8 @@ class PracticeScore(BaseModel):
     possible: int
     explanation: str
     fact: Fact
+    partial: bool = Field(default=False, description="Scored with the value's partial_points.")
+    cap: str | None = Field(default=None, description="The grade this answer caps the provider at.")
 
 
 class Scorecard(BaseModel):
@@ -170,6 +193,8 @@ class Scorecard(BaseModel):
     rubric_version: str
     practices: list[PracticeScore]
     info: ProviderInfo | None = None
+    uncapped_grade: str = Field(default="", description="The grade the score alone gives, when a cap lowered it.")
+    caps: list[GradeCap] = Field(default_factory=list, description="Answers that cap the grade below the score's.")
 
     @property
     def summary(self) -> str:

@@ -29,6 +29,7 @@ def load_rubric(path: Path | None = None) -> Rubric:
             raise doc.error(("practices", i, "key"), f"practice '{practice.key}' is declared twice", at_key=True)
         seen.add(practice.key)
     _check_grades(doc, rubric)
+    _check_caps(doc, rubric)
     rubric._path = path
     return rubric
 
@@ -59,6 +60,21 @@ def _check_grades(doc, rubric: Rubric) -> None:
     if rubric.grades[-1].min_score != 0:
         raise doc.error(("grades", len(rubric.grades) - 1, "min_score"),
                         "the last grade must start at 0 so that every score has a grade")
+
+
+def _check_caps(doc, rubric: Rubric) -> None:
+    """A cap names a grade the rubric has; partial points are fewer than the full points."""
+    letters = [g.letter for g in rubric.grades]
+    for i, practice in enumerate(rubric.practices):
+        for name, rule in practice.values.items():
+            if rule.cap is not None and rule.cap not in letters:
+                raise doc.error(("practices", i, "values", name, "cap"),
+                                f"value '{name}' of practice '{practice.key}' caps the grade at '{rule.cap}', "
+                                f"which is not a grade of this rubric (one of: {', '.join(letters)})")
+            if rule.partial_points is not None and rule.partial_points > rule.points:
+                raise doc.error(("practices", i, "values", name, "partial_points"),
+                                f"value '{name}' of practice '{practice.key}': partial_points "
+                                f"({rule.partial_points}) must not exceed points ({rule.points})")
 
 
 def check_value(rubric: Rubric, practice_key: str, value: str) -> Practice:

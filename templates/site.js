@@ -42,13 +42,15 @@
       var order = orders[state.key];
       rows.sort(function (a, b) { return state.dir * order(a, b); });
       var wanted = [];
+      var query = find ? find.value.trim().toLowerCase() : "";
       each(controls.querySelectorAll("input[data-filter]:checked"), function (box) {
         wanted.push(["data-p-" + box.dataset.filter.replace(/_/g, "-"), box.value]);
       });
       var shown = 0;
       var fragment = document.createDocumentFragment();
       rows.forEach(function (row) {
-        var ok = wanted.every(function (w) { return row.getAttribute(w[0]) === w[1]; });
+        var ok = wanted.every(function (w) { return row.getAttribute(w[0]) === w[1]; }) &&
+          (!query || row.dataset.name.toLowerCase().indexOf(query) >= 0);
         row.hidden = !ok;
         if (ok) { shown += 1; }
         fragment.appendChild(row);
@@ -64,9 +66,11 @@
       var label = { name: "by name", grade: "by grade", score: "by score" }[state.key];
       var reversed = state.dir === 1 ? "" : ", reversed";
       caption.textContent = shown + " of " + rows.length + " providers, sorted " + label + reversed;
-      count.textContent = wanted.length ? shown + " of " + rows.length + " providers match" : "";
+      count.textContent = wanted.length || query ? shown + " of " + rows.length + " providers match" : "";
     };
+    var find = controls.querySelector("[data-find]");
     controls.addEventListener("change", apply);
+    if (find) { find.addEventListener("input", apply); }
     apply();
   }
 

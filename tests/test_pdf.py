@@ -2,6 +2,7 @@
 legible in grayscale (rendered with pdftoppm), and scorecards.pdf with every provider."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from pathlib import Path
@@ -52,7 +53,7 @@ def test_one_a4_page_per_provider_with_selectable_text_and_embedded_fonts(built_
 
 def test_the_longest_provider_still_fits_and_keeps_its_quotes(built_site: Path) -> None:
     text = " ".join(PdfReader(built_site / STRESS / "scorecard.pdf").pages[0].extract_text().split())
-    assert "Reviewed by a person" in text and "considerable length" in text
+    assert "Checked by a person" in text and "considerable length" in text
     assert "Sells, rents or trades your personal data." in text
 
 
@@ -108,3 +109,49 @@ def test_restyling_the_site_keeps_the_pdfs_and_a_pdf_style_change_redoes_them(tm
     pdf3, _ = run()
     assert pdf3 != pdf
     assert any("Serif" in name for name, _ in embedded_fonts(PdfReader(out / "cloudpockets" / "scorecard.pdf")))
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(PdfReader(path).pages[0].extract_text().split())
+
+
+def test_a_disputed_fact_is_unsure_in_the_pdf_in_plain_words(built_site: Path) -> None:
+    text = pdf_text(built_site / "cloudonex" / "scorecard.pdf")
+    assert "? Unsure" in text
+    assert "Unsure: the policy says both “Access for a fee” and “See and correct”" in text
+    assert "with_fee" not in text and "priority" not in text
+    assert "0 of 10 answers checked by a person, 10 found automatically" in text
+
+
+def test_a_shortened_quote_ends_with_an_ellipsis(built_site: Path) -> None:
+    """cloudonex's encryption sentence is longer than four lines of the quote column."""
+    text = pdf_text(built_site / "cloudonex" / "scorecard.pdf")
+    assert "Payment Gateway Service Provider who is beholden to…" in text
+
+
+def test_with_a_base_url_the_pdf_names_the_site_and_quotes_link_to_the_annotated_policy(tmp_path: Path) -> None:
+    providers = copy_providers(tmp_path / "providers", ["cloudonex"])
+    config = tmp_path / "site.yaml"
+    config.write_text("base_url: https://privacy.example.org/watch\n", encoding="utf-8")
+    out = tmp_path / "site"
+    build(BuildOptions(providers=providers, out=out, pdf=True, config=config))
+    reader = PdfReader(out / "cloudonex" / "scorecard.pdf")
+    assert "https://privacy.example.org/watch/" in " ".join(reader.pages[0].extract_text().split())
+    links = [a.get_object()["/A"]["/URI"] for a in reader.pages[0].get("/Annots", [])
+             if a.get_object().get("/A", {}).get("/URI")]
+    assert "https://privacy.example.org/watch/cloudonex/policy/index.html#q-encryption-0" in links
+    assert "https://privacy.example.org/watch/cloudonex/index.html" in links
+
+
+def test_the_pdf_quotes_both_sides_of_a_disputed_fact(tmp_path: Path) -> None:
+    from scorecard.render.pdf import pdf_html, render_page
+    from scorecard.render.templating import make_environment
+
+    from .test_site import disputed_card
+
+    rubric, card = disputed_card()
+    out = tmp_path / "disputed.pdf"
+    out.write_bytes(render_page(pdf_html(card, rubric, make_environment(), built_on=dt.date(2026, 1, 2))))
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert ("Unsure: the policy says both “Access for a fee” (“Any access request may be subject to a fee of $20.”)"
+            " and “See and correct” (“You may see and correct your data at any time.”)") in text

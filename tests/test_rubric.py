@@ -145,3 +145,40 @@ def test_not_a_mapping(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(ScorecardError, match="file not found"):
         load_rubric(tmp_path / "nope.yaml")
+
+
+def test_a_cap_must_name_a_grade_of_the_rubric(tmp_path):
+    text = with_change(lambda d: d["practices"][0]["values"]["sold"].update(cap="E"))
+    assert error_for(tmp_path, text) == (
+        f"rubric.yaml:{find(text, 'cap: E', 5)}: value 'sold' of practice 'data_sale' caps the grade at 'E', "
+        "which is not a grade of this rubric (one of: A, B, C, D, F)")
+
+
+def test_a_cap_that_is_no_grade_letter_at_all(tmp_path):
+    text = with_change(lambda d: d["practices"][0]["values"]["sold"].update(cap="worst"))
+    message = error_for(tmp_path, text)
+    assert message.startswith(f"rubric.yaml:{find(text, 'cap: worst', 5)}: practices.0.values.sold.cap:")
+
+
+def test_partial_points_cannot_exceed_the_points(tmp_path):
+    text = with_change(lambda d: d["practices"][3]["values"]["claimed"].update(partial_points=50))
+    assert error_for(tmp_path, text) == (
+        f"rubric.yaml:{find(text, 'partial_points: 50', 16)}: value 'claimed' of practice 'encryption': "
+        "partial_points (50) must not exceed points (10)")
+
+
+def test_no_label_means_opposite_things_in_two_practices():
+    """'Limited' was good for retention and bad for deletion, side by side in one table."""
+    seen: dict[str, str] = {}
+    for practice in load_rubric().practices:
+        for value, rule in practice.values.items():
+            if value == "not_stated":
+                assert rule.label == "Not stated"
+                continue
+            assert rule.label not in seen, f"'{rule.label}' is used by {seen.get(rule.label)} and {practice.key}"
+            seen[rule.label] = practice.key
+
+
+def test_the_default_rubric_caps_selling_data_at_d():
+    rubric = load_rubric()
+    assert rubric.practice("data_sale").values["sold"].cap == "D"

@@ -60,3 +60,45 @@ def test_reviewed_facts_win_practice_by_practice():
     merged = merge_facts(extracted, reviewed)
     assert merged["data_sale"].source == "reviewed" and merged["data_sale"].value == "not_sold"
     assert merged["dnt"].value == "not_honored"
+
+
+def best_facts() -> dict[str, Fact]:
+    return facts(**{p.key: max(p.values, key=lambda v: p.values[v].points) for p in RUBRIC.practices})
+
+
+def test_selling_data_caps_the_grade_at_d_whatever_else_the_policy_promises():
+    given = best_facts()
+    given["data_sale"] = Fact(practice="data_sale", value="sold")
+    card = score(RUBRIC, given)
+    assert card.score == 80  # 100 - 20 would still be an A
+    assert card.grade == "D" and card.uncapped_grade == "A"
+    assert [(c.practice, c.cap, c.label) for c in card.caps] == [("data_sale", "D", "Sold")]
+
+
+def test_a_cap_above_the_grade_changes_nothing():
+    card = score(RUBRIC, facts(data_sale="sold"))
+    assert card.grade == "F" and card.uncapped_grade == "" and card.caps == []
+
+
+def test_the_lowest_of_two_caps_wins():
+    given = best_facts()
+    given["data_sale"] = Fact(practice="data_sale", value="sold")
+    given["third_party_tracking"] = Fact(practice="third_party_tracking", value="yes")
+    card = score(RUBRIC, given)
+    assert card.grade == "D"
+    assert card.score == 65 and card.uncapped_grade == "B"
+    assert [c.cap for c in card.caps] == ["D"]  # B does not bite: the score alone gives B
+
+
+def test_a_partial_claim_earns_the_partial_points():
+    whole = score(RUBRIC, facts(encryption="claimed"))
+    part = score(RUBRIC, {"encryption": Fact(practice="encryption", value="claimed", partial=True)})
+    row = next(r for r in part.practices if r.practice == "encryption")
+    assert row.partial and row.points == RUBRIC.practice("encryption").values["claimed"].partial_points < 10
+    assert part.score < whole.score
+
+
+def test_partial_is_ignored_where_the_rubric_gives_no_partial_points():
+    card = score(RUBRIC, {"dnt": Fact(practice="dnt", value="honored", partial=True)})
+    row = next(r for r in card.practices if r.practice == "dnt")
+    assert not row.partial and row.points == 5

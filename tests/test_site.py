@@ -20,7 +20,8 @@ from .conftest import STRESS, STRESS_NAME
 from .helpers import SLUGS, copy_providers, rubric_data
 
 PAGES = ["index.html", "compare/index.html", "methodology/index.html", "cloudonex/index.html",
-         f"{STRESS}/index.html"]
+         f"{STRESS}/index.html", "cloudonex/policy/index.html", f"{STRESS}/policy/index.html",
+         "practices/access/index.html", "practices/data_sale/index.html"]
 
 
 class Page(HTMLParser):
@@ -118,7 +119,7 @@ def test_provider_page_has_summary_evidence_source_and_downloads(built_site: Pat
     text = page.plain
     assert STRESS_NAME in text and "Policy effective 2025-02-01" in text
     assert "In plain words" in text and "Sells, rents or trades your personal data." in text
-    assert "Reviewed by a person on 2025-03-01" in text
+    assert "Checked by a person on 2025-03-01" in text
     assert "Section: Section about data_sale" in text
     assert "considerable length" in text  # the quotes themselves
     hrefs = [a["href"] for a in page.all("a")]
@@ -135,8 +136,12 @@ def test_methodology_has_every_practice_value_points_and_threshold(built_site: P
         assert practice["question"] in text
         for rule in practice["values"].values():
             assert rule["label"] in text
-    for grade in rubric["grades"]:
-        assert f"{grade['letter']} {grade['min_score']} to 100" in text
+    upper = 100
+    for grade in rubric["grades"]:  # "B: 65 to 79"
+        assert f"{grade['letter']}: {grade['min_score']} to {upper}" in text
+        upper = grade["min_score"] - 1
+    assert "Answers that cap the grade" in text and "Sold : at most D" in text
+    assert "Claims that cover only part of your data" in text and "4 of 10 points" in text
     assert "When a policy says nothing" in text and " ".join(rubric["not_stated"].split()) in text
 
 
@@ -232,3 +237,302 @@ def test_full_build_ignores_the_previous_site(tmp_path: Path) -> None:
     ino = (out / "cloudcone/index.html").stat().st_ino
     small_site(tmp_path, incremental=False)
     assert (out / "cloudcone/index.html").stat().st_ino != ino
+
+
+# --- doubt, caps, the annotated policy -------------------------------------------------------------
+
+INTERNAL_WORDING = re.compile(r"\b(with_fee|not_sold|not_stated|direct_notice|posted_only|priority)\b|\(\d+\) over")
+
+
+def disputed_card():
+    """An extracted access fact whose sentences disagree: one says there is a fee, one that access is free."""
+    from scorecard.model import Evidence, Fact
+    from scorecard.rubric import load_rubric
+    from scorecard.score import score
+
+    fee = Evidence(quote="Any access request may be subject to a fee of $20.", start=0, end=51, value="with_fee")
+    free = Evidence(quote="You may see and correct your data at any time.", start=52, end=99, value="yes")
+    facts = {"access": Fact(practice="access", value="with_fee", evidence=[fee, free], needs_review=True,
+                            note="sentences disagree: with_fee (1) over yes (1) by the practice's priority"),
+             "data_sale": Fact(practice="data_sale", value="sold")}
+    rubric = load_rubric()
+    return rubric, score(rubric, facts, slug="disputed", name="Disputed Cloud")
+
+
+def test_a_disputed_fact_says_unsure_in_plain_words_on_every_page(tmp_path: Path) -> None:
+    from scorecard.render.site import render_provider_files, render_shared_files
+    from scorecard.render.templating import make_environment
+
+    rubric, card = disputed_card()
+    env = make_environment()
+    files = {**render_provider_files(card, rubric, env, None), **render_shared_files([card], rubric, env, None)}
+    words = "Unsure: the policy says both “Access for a fee” and “See and correct”"
+    provider = Page(files["disputed/index.html"].decode()).plain
+    assert words[len("Unsure: "):] in provider and "Unsure" in provider
+    assert "This sentence says: Access for a fee" in provider and "This sentence says: See and correct" in provider
+    compare = Page(files["compare/index.html"].decode()).plain
+    assert words[len("Unsure: "):] in compare
+    index = files["index.html"].decode()
+    cell = re.search(r'<td class="cell-bad">[^\n]*Access for a fee.*?</td>', index)
+    assert cell and "Unsure" in cell.group()
+    for rel in ("disputed/index.html", "compare/index.html", "index.html"):
+        assert not INTERNAL_WORDING.search(Page(files[rel].decode()).plain), rel
+
+
+def test_bundled_pages_never_show_internal_keys_or_counts(built_site: Path) -> None:
+    for rel in PAGES + ["cloudonex/policy/index.html"]:
+        text = Page(read(built_site, rel)).plain
+        assert not INTERNAL_WORDING.search(text), (rel, INTERNAL_WORDING.search(text))
+
+
+def test_a_capped_grade_says_why(tmp_path: Path) -> None:
+    from scorecard.model import GradeCap
+    from scorecard.render.site import render_provider_files
+    from scorecard.render.templating import make_environment
+
+    rubric, card = disputed_card()
+    assert card.grade == "F"  # the cap does not bite below D
+    cap = GradeCap(practice="data_sale", question="Does it sell your personal data?", label="Sold", cap="D",
+                   summary="Sells, rents or trades your personal data.")
+    best = card.model_copy(update={"grade": "D", "uncapped_grade": "A", "caps": [cap]})
+    html = render_provider_files(best, rubric, make_environment(), None)["disputed/index.html"].decode()
+    assert "Grade capped at D because it sells, rents or trades your personal data" in Page(html).plain
+    assert "The score alone would give A" in Page(html).plain
+
+
+def test_site_counts_the_answers_a_person_checked(built_site: Path) -> None:
+    index = Page(read(built_site, "index.html")).plain
+    practices = len(rubric_data()["practices"])
+    total = practices * (len(SLUGS) + 1)
+    assert f"{practices} of {total} answers were checked by a person across {len(SLUGS) + 1} providers" in index
+    assert f"{practices} of {practices} answers were checked by a person" in Page(read(built_site, f"{STRESS}/index.html")).plain
+    assert f"0 of {practices} answers were checked by a person; {practices} were found automatically" in Page(
+        read(built_site, "cloudonex/index.html")).plain
+
+
+def ids_of(html: str) -> set[str]:
+    return {attrs["id"] for _tag, attrs in Page(html).tags if attrs.get("id")}
+
+
+@pytest.mark.parametrize("slug", ["cloudonex", STRESS])
+def test_every_quote_links_to_its_highlighted_sentence_in_the_annotated_policy(built_site: Path, slug: str) -> None:
+    policy = read(built_site, f"{slug}/policy/index.html")
+    targets = ids_of(policy)
+    card = json.loads(read(built_site, f"{slug}/scorecard.json"))
+    links = [a["href"] for a in Page(read(built_site, f"{slug}/index.html")).all("a")
+             if (a.get("href") or "").startswith("policy/index.html#")]
+    quotes = sum(len(p["evidence"]) for p in card["practices"].values())
+    assert quotes and len(links) == quotes
+    for href in links:
+        assert href.split("#")[1] in targets, href
+    compare = [a["href"] for a in Page(read(built_site, "compare/index.html")).all("a")
+               if (a.get("href") or "").startswith(f"../{slug}/policy/index.html#")]
+    assert compare and all(h.split("#")[1] in targets for h in compare)
+    # Each mark is labelled with its practice and what it says, and has a way to the next one.
+    marks = re.findall(r'<mark id="(q-[a-z_]+-\d+)"', policy)
+    assert marks and "highlight 1 of" in policy and ">next</a>" in policy
+
+
+class PolicyText(HTMLParser):
+    """The text of the policy article, without the labels and links the page adds around highlights."""
+
+    SKIP = frozenset({"hl-tags", "hl-nav"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.skipping = 0  # depth inside a skipped element
+        self.parts: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "article":
+            self.inside = True
+        if self.skipping:
+            self.skipping += 1
+        elif attr.get("class") in self.SKIP:
+            self.skipping = 1
+        if tag in ("p", "h2"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.inside = False
+        if self.skipping:
+            self.skipping -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and not self.skipping:
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.parts).split())
+
+
+def test_the_annotated_policy_is_the_whole_text_escaped_with_headings(built_site: Path) -> None:
+    from scorecard.text import read_policy
+
+    from .helpers import PROVIDERS
+
+    document = read_policy(PROVIDERS / "cloudonex" / "policy.md")
+    page = read(built_site, "cloudonex/policy/index.html")
+    assert PolicyText(page).text == " ".join(document.text.split())
+    assert re.search(r'<h2 id="h-[a-z0-9-]+">', page)
+    assert "<mark" in page and 'class="hl-tag' in page
+    stress = read(built_site, f"{STRESS}/policy/index.html")
+    assert "<b>Cloud</b>" not in stress
+
+
+def test_index_links_each_practice_and_shows_each_policy_date_and_a_search(built_site: Path) -> None:
+    page = Page(read(built_site, "index.html"))
+    hrefs = [a["href"] for a in page.all("a")]
+    for practice in rubric_data()["practices"]:
+        assert f"practices/{practice['key']}/index.html" in hrefs
+    assert "Policy archived 2018-04-17" in page.plain and "Policy effective 2025-02-01" in page.plain
+    assert any(attrs.get("type") == "search" and attrs.get("id") == "find" for attrs in page.all("input"))
+
+
+@pytest.mark.parametrize("key", [p["key"] for p in rubric_data()["practices"]])
+def test_a_page_per_practice_lists_every_provider_with_its_whole_deciding_quote(built_site: Path, key: str) -> None:
+    page = Page(read(built_site, f"practices/{key}/index.html"))
+    for slug in SLUGS + [STRESS]:
+        card = json.loads(read(built_site, f"{slug}/scorecard.json"))
+        fact = card["practices"][key]
+        assert card["name"] in page.plain
+        if fact["evidence"]:
+            assert " ".join(fact["evidence"][0]["quote"].split()) in page.plain  # whole, never cut
+            assert f"../../{slug}/policy/index.html#q-{key}-0" in [a["href"] for a in page.all("a")]
+
+
+def test_compare_shows_whole_quotes(built_site: Path) -> None:
+    text = Page(read(built_site, "compare/index.html")).plain
+    for slug in SLUGS + [STRESS]:
+        card = json.loads(read(built_site, f"{slug}/scorecard.json"))
+        for fact in card["practices"].values():
+            if fact["evidence"]:
+                assert " ".join(fact["evidence"][0]["quote"].split()) in text
+
+
+def test_with_several_versions_the_policy_page_shows_the_latest_and_links_the_older(tmp_path: Path) -> None:
+    from .test_history import SELL, SOLD, two_versions
+
+    two_versions(tmp_path / "providers")
+    out = tmp_path / "site"
+    build(BuildOptions(providers=tmp_path / "providers", out=out, pdf=False))
+    latest = read(out, "acme/policy/index.html")
+    older = read(out, "acme/policy/policy/index.html")
+    assert SOLD in latest and SELL not in latest and "the latest we have" in latest
+    assert SELL in older and "This is an older version" in older
+    assert 'href="policy/index.html"' in latest  # to the older version
+    assert 'href="../index.html"' in older  # back to the latest
+    assert re.search(r'<mark id="q-data_sale-0" class="hl hl-bad">We may sell', latest)
+    for page in (latest, older):
+        for attrs in Page(page).all("a"):
+            href = attrs.get("href") or ""
+            if not href.startswith(("http", "#")):
+                base = out / "acme" / "policy" / ("" if page is latest else "policy")
+                assert (base / href.split("#")[0]).exists(), href
+    build(BuildOptions(providers=tmp_path / "providers", out=out, pdf=False))  # a rebuild keeps every page
+    assert (out / "acme/policy/policy/index.html").is_file()
+
+
+# --- sharing ---------------------------------------------------------------------------------------
+
+
+def test_with_a_base_url_pages_feed_and_embed_code_carry_absolute_links(tmp_path: Path) -> None:
+    import html as htmllib
+
+    from scorecard.render.badge import badge_width
+
+    config = tmp_path / "site.yaml"
+    config.write_text("base_url: https://privacy.example.org/watch\n", encoding="utf-8")
+    out = small_site(tmp_path, config=config)
+    base = "https://privacy.example.org/watch/"
+    provider = read(out, "cloudcone/index.html")
+    assert f'<link rel="canonical" href="{base}cloudcone/">' in provider
+    assert f'<meta property="og:url" content="{base}cloudcone/">' in provider
+    assert '<meta property="og:title" content="CloudCone: privacy grade' in provider
+    assert f'<link rel="canonical" href="{base}">' in read(out, "index.html")
+    assert f'<link rel="canonical" href="{base}practices/access/">' in read(out, "practices/access/index.html")
+    assert f'<link rel="canonical" href="{base}cloudcone/policy/">' in read(out, "cloudcone/policy/index.html")
+    codes = [htmllib.unescape(c) for c in re.findall(r'<pre class="embed"[^>]*><code>(.*?)</code></pre>', provider)]
+    card = json.loads(read(out, "cloudcone/scorecard.json"))
+    alt = f"CloudCone: privacy grade {card['grade']}, score {card['score']} out of 100"
+    width = badge_width(card["grade"], card["score"])
+    assert codes == [f'<a href="{base}cloudcone/"><img src="{base}cloudcone/badge.svg" alt="{alt}" width="{width}" height="20"></a>',
+                     f"[![{alt}]({base}cloudcone/badge.svg)]({base}cloudcone/)"]
+    feed = ET.fromstring((out / "feed.xml").read_bytes())
+    assert {link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")} >= {
+        f"{base}feed.xml", f"{base}changes/"}
+
+
+def test_without_a_base_url_nothing_is_absolute_and_the_embed_code_says_why(built_site: Path) -> None:
+    provider = read(built_site, "cloudonex/index.html")
+    assert 'rel="canonical"' not in provider and "og:url" not in provider
+    assert "base_url" in provider and "[![CloudOnex: privacy grade" in provider
+
+
+def test_a_base_url_must_be_a_web_address(tmp_path: Path) -> None:
+    config = tmp_path / "site.yaml"
+    config.write_text("base_url: 'javascript:alert(1)'\n", encoding="utf-8")
+    with pytest.raises(ScorecardError, match=r"site.yaml:1:\d+: .*base_url must be an http\(s\) address"):
+        load_config(config)
+
+
+# --- open data -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_a_spreadsheet_would_run_get_a_leading_apostrophe(start: str) -> None:
+    import csv
+    import io
+
+    from scorecard.model import Evidence, Fact, ProviderInfo
+    from scorecard.render.data import scorecards_csv
+    from scorecard.rubric import load_rubric
+    from scorecard.score import score
+
+    evil = f"{start}HYPERLINK(\"http://evil.example/\",\"click\")"
+    info = ProviderInfo(name=evil, policy_file="policy.txt", policy_url="https://acme.example/privacy",
+                        policy_date="2026-01-02")
+    facts = {"data_sale": Fact(practice="data_sale", value="not_sold",
+                               evidence=[Evidence(quote=evil, start=0, end=len(evil))])}
+    card = score(load_rubric(), facts, slug="acme", name=evil, info=info)
+    rows = list(csv.DictReader(io.StringIO(scorecards_csv([card]).decode("utf-8"))))
+    assert rows[0]["name"] == "'" + evil
+    quote = " ".join(evil.split())  # white space in quotes is joined first: a leading tab is already gone
+    assert rows[0]["data_sale.evidence"] == (quote if start in "\t\r" else "'" + quote)
+    assert rows[0]["score"] == str(card.score)  # numbers are left alone
+    assert rows[0]["policy_url"] == "https://acme.example/privacy" and rows[0]["policy_date"] == "2026-01-02"
+    assert rows[0]["data_sale.value"] == "not_sold" and rows[0]["data_sale.label"] == "Not sold"
+
+
+def test_notes_for_readers_never_carry_keys_and_quoted_keys_become_labels() -> None:
+    from scorecard.model import Fact
+    from scorecard.render.doubt import reader_note
+    from scorecard.rubric import load_rubric
+
+    practice = load_rubric().practice("data_sale")
+    stale = Fact(practice="data_sale", value="sold", needs_review=True,
+                 note="The policy changed on 2026-06-01 a sentence cited by the review by Ada (which said "
+                      "'not_sold'); this answer was found automatically in the new text.")
+    assert "which said “Not sold”" in reader_note(stale, practice)
+    legacy = Fact(practice="data_sale", value="sold", note="sentences disagree: sold (2) over not_sold (1) by "
+                                                          "the practice's priority; the statement is qualified (except/unless)")
+    assert reader_note(legacy, practice).startswith("The sentence that decided this has an exception")
+    assert "priority" not in reader_note(legacy, practice)
+
+
+def test_a_capped_grade_is_marked_on_the_index(tmp_path: Path) -> None:
+    from scorecard.model import GradeCap
+    from scorecard.render.site import render_shared_files
+    from scorecard.render.templating import make_environment
+
+    rubric, card = disputed_card()
+    cap = GradeCap(practice="data_sale", question="Does it sell your personal data?", label="Sold", cap="D",
+                   summary="Sells, rents or trades your personal data.")
+    capped = card.model_copy(update={"grade": "D", "uncapped_grade": "A", "caps": [cap]})
+    index = render_shared_files([capped], rubric, make_environment(), None)["index.html"].decode()
+    assert 'href="disputed/index.html#cap">capped' in index

@@ -24,3 +24,24 @@ def badge_svg(grade: str, score: int, label: str = "privacy") -> bytes:
 </svg>
 """
     return svg.encode("utf-8")
+
+
+def badge_alt(name: str, grade: str, score: int) -> str:
+    return f"{name}: privacy grade {grade}, score {score} out of 100"
+
+
+def embed_code(name: str, grade: str, score: int, page_url: str, badge_url: str) -> dict[str, str]:
+    """Copy-paste code that shows the badge and links to the provider's page: {"html": ..., "markdown": ...}."""
+    from html import escape as html_escape
+
+    alt = badge_alt(name, grade, score)
+    width = badge_width(grade, score)
+    html = (f'<a href="{html_escape(page_url)}"><img src="{html_escape(badge_url)}" alt="{html_escape(alt)}" '
+            f'width="{width}" height="20"></a>')
+    md_alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    markdown = f"[![{md_alt}]({badge_url.replace(')', '%29')})]({page_url.replace(')', '%29')})"
+    return {"html": html, "markdown": markdown}
+
+
+def badge_width(grade: str, score: int, label: str = "privacy") -> int:
+    return 8 + 7 * len(label) + 10 + 7 * len(f"{grade} · {score}/100")

@@ -3,6 +3,7 @@
 ```yaml
 # scorecard.yaml, passed with `scorecard build --config scorecard.yaml`
 title: Privacy scorecards for cloud storage
+base_url: https://privacy.example.org/   # optional: absolute links in feed, badges, PDFs
 intro: We read the privacy policies so you don't have to.
 colours:
   accent: "#6639ba"
@@ -42,11 +43,30 @@ class SiteConfig(BaseModel):
     intro: str = Field(default=("Each provider's privacy policy, read for you: a grade, and the sentences "
                                 "that justify every point."),
                        description="One paragraph under the title on the home page.")
+    base_url: str = Field(default="", max_length=500, description=(
+        "Where the site is published, e.g. https://privacy.example.org/: the feed, badges' embed code and PDFs "
+        "then carry absolute links, and pages get canonical and Open Graph tags. Empty: every link stays "
+        "relative, and the site works from file://."))
     colours: dict[str, str] = Field(default_factory=dict, description=(
         "Light-scheme colours by name: " + ", ".join(COLOUR_VARS) + ". Hex (#1a7f37) or a CSS colour word. "
         "Grade colours carry white text: keep a contrast of 4.5:1."))
     dark_colours: dict[str, str] = Field(default_factory=dict,
                                          description="The same names, for readers who prefer a dark scheme.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return ""
+        if not re.match(r"^https?://[^\s/?#\"'<>]+(/[^\s?#\"'<>]*)?$", value):
+            raise ValueError(f"base_url must be an http(s) address without query or fragment, like "
+                             f"https://privacy.example.org/, not '{value}'")
+        return value.rstrip("/") + "/"
+
+    def absolute(self, rel: str) -> str:
+        """`rel` (a path inside the site) as an absolute URL, or "" when no base_url is set."""
+        return self.base_url + rel if self.base_url else ""
 
     @field_validator("colours", "dark_colours")
     @classmethod

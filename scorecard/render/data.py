@@ -4,13 +4,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from ..model import Fact, Scorecard
 
 
-def fact_json(fact: Fact) -> dict:
+def fact_json(fact: Fact) -> dict[str, Any]:
     """The `scorecard extract` contract for one fact; also used in site/data."""
-    data = {
+    data: dict[str, Any] = {
         "value": fact.value,
         "evidence": [ev.model_dump() for ev in fact.evidence],
         "source": fact.source,
@@ -26,13 +27,16 @@ def fact_json(fact: Fact) -> dict:
     return data
 
 
-def scorecard_json(card: Scorecard) -> dict:
+def scorecard_json(card: Scorecard) -> dict[str, Any]:
     info = card.info
     return {
         "slug": card.slug,
         "name": card.name,
         "score": card.score,
         "grade": card.grade,
+        **({"uncapped_grade": card.uncapped_grade,
+            "capped_by": [{"practice": c.practice, "value_label": c.label, "cap": c.cap} for c in card.caps]}
+           if card.caps else {}),
         "rubric_version": card.rubric_version,
         "policy": {
             "url": info.policy_url if info else "",
@@ -40,7 +44,8 @@ def scorecard_json(card: Scorecard) -> dict:
             "date_kind": info.policy_date_kind if info else None,
         },
         "practices": {
-            row.practice: {**fact_json(row.fact), "points": row.points, "possible": row.possible}
+            row.practice: {**fact_json(row.fact), "label": row.label, "points": row.points,
+                           "possible": row.possible, **({"partial": True} if row.partial else {})}
             for row in card.practices
         },
     }
@@ -54,19 +59,35 @@ def scorecards_json(cards: list[Scorecard]) -> bytes:
     return dumps([scorecard_json(card) for card in cards])
 
 
+# OWASP "CSV injection": a cell a spreadsheet would read as a formula gets a leading apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Text from policies and provider files must never run as a spreadsheet formula; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def scorecards_csv(cards: list[Scorecard]) -> bytes:
-    """One row per provider; per practice its value, points and evidence (quotes joined by ' | ')."""
+    """One row per provider: its policy's address and date, then per practice the value (key and label),
+    points, who found it and the evidence (quotes joined by ' | ')."""
     keys = [row.practice for row in cards[0].practices] if cards else []
-    header = ["slug", "name", "score", "grade", "rubric_version"]
+    header = ["slug", "name", "score", "grade", "rubric_version", "policy_url", "policy_date", "policy_date_kind"]
     for key in keys:
-        header += [f"{key}.value", f"{key}.points", f"{key}.source", f"{key}.evidence"]
+        header += [f"{key}.value", f"{key}.label", f"{key}.points", f"{key}.source", f"{key}.evidence"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for card in cards:
-        row: list[object] = [card.slug, card.name, card.score, card.grade, card.rubric_version]
+        info = card.info
+        row: list[object] = [card.slug, card.name, card.score, card.grade, card.rubric_version,
+                             info.policy_url if info else "",
+                             info.policy_date.isoformat() if info and info.policy_date else "",
+                             info.policy_date_kind if info else ""]
         for practice in card.practices:
             quotes = " | ".join(" ".join(ev.quote.split()) for ev in practice.fact.evidence)
-            row += [practice.value, practice.points, practice.fact.source, quotes]
-        writer.writerow(row)
+            row += [practice.value, practice.label, practice.points, practice.fact.source, quotes]
+        writer.writerow([safe_cell(cell) for cell in row])
     return out.getvalue().encode("utf-8")

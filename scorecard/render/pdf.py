@@ -9,6 +9,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from ..model import Rubric, Scorecard
+from .config import SiteConfig
 from .templating import read_asset
 
 
@@ -32,9 +33,11 @@ class RefusingFetcher(URLFetcher):
 
 def pdf_html(card: Scorecard, rubric: Rubric, env: Environment, *, page_size: str = "A4",
              built_on: dt.date | None = None, user_templates: Path | None = None,
-             template: str = "pdf.html") -> str:
+             template: str = "pdf.html", site: SiteConfig | None = None) -> str:
+    """With the site's base_url known, the PDF names the site and its quotes link to the annotated policy."""
     css = read_asset("pdf.css", user_templates).replace("__PAGE_SIZE__", page_size)
-    return env.get_template(template).render(card=card, rubric=rubric, css=css, built_on=built_on)
+    return env.get_template(template).render(card=card, rubric=rubric, css=css, built_on=built_on,
+                                             site=site or SiteConfig())
 
 
 def render_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:

@@ -5,13 +5,17 @@ Every link is relative (`root` is "" or "../"), so the site works from file:// a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 
-from ..model import Rubric, Scorecard
+from ..errors import PolicyError, ScorecardError
+from ..model import NOT_STATED, Rubric, Scorecard
+from ..text import Document, read_policy
 from .badge import badge_svg
 from .config import SiteConfig
 from .data import dumps, scorecard_json, scorecards_csv, scorecards_json
+from .policy import annotate
 from .templating import read_asset
 
 SiteFiles = dict[str, bytes | Path]  # a Path: reuse that file of the previous site (see cache.py)
@@ -19,37 +23,116 @@ SHARED_FILES = ("index.html", "methodology/index.html", "compare/index.html", "a
                 "data/scorecards.json", "data/scorecards.csv")
 
 
+# Top-level folders of the site: a provider with one of these slugs would overwrite a shared page.
+RESERVED_SLUGS = frozenset({"assets", "changes", "compare", "data", "methodology", "practices", "policy"})
+POLICY_PAGE = "policy/index.html"  # under <slug>/: the annotated latest policy; older versions in policy/<id>/
+
+
+def grade_key(letter: str) -> tuple[str, int]:
+    """A before B; A+ before A before A- (grade letters are ^[A-F][+-]?$)."""
+    return letter[:1], {"+": 0, "": 1, "-": 2}.get(letter[1:], 1)
+
+
 def rank(cards: list[Scorecard]) -> list[Scorecard]:
-    """Best first; ties by name, then slug, so the order never depends on the file system."""
-    return sorted(cards, key=lambda c: (-c.score, c.name.lower(), c.slug))
+    """Best grade first (a capped grade ranks as given), then best score; ties by name, then slug, so the
+    order never depends on the file system."""
+    return sorted(cards, key=lambda c: (grade_key(c.grade), -c.score, c.name.lower(), c.slug))
 
 
-def as_config(config: SiteConfig | dict | None) -> SiteConfig:
+def as_config(config: SiteConfig | dict[str, Any] | None) -> SiteConfig:
     if isinstance(config, SiteConfig):
         return config
     return SiteConfig(**(config or {}))
 
 
-def page_context(rubric: Rubric, config: SiteConfig | dict | None, root: str, page: str = "",
-                 has_pdf: bool = True) -> dict:
+def page_context(rubric: Rubric, config: SiteConfig | dict[str, Any] | None, root: str, page: str = "",
+                 has_pdf: bool = True) -> dict[str, Any]:
     """What every page template may use: see templates/base.html."""
     return {"rubric": rubric, "site": as_config(config), "root": root, "page": page, "has_pdf": has_pdf}
 
 
-def render_provider_files(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict | None,
+def value_labels(rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
+    """(practice, value) -> (label, kind) for every answer of the rubric."""
+    return {(p.key, v): (rule.label, "unknown" if v == NOT_STATED else rule.verdict)
+            for p in rubric.practices for v, rule in p.values.items()}
+
+
+def histories(env: Environment) -> dict[str, Any]:
+    """Each provider's History (history.render_history puts them in the environment), by slug."""
+    found = env.globals.get("histories")
+    return found if isinstance(found, dict) else {}
+
+
+def provider_file_names(slug: str, env: Environment) -> list[str]:
+    """Every file render_provider_files writes for this provider (the build cache reuses exactly these)."""
+    names = [f"{slug}/{name}" for name in ("index.html", "scorecard.json", "badge.svg")]
+    history = histories(env).get(slug)
+    if history is not None:
+        names.append(f"{slug}/{POLICY_PAGE}")
+        names += [f"{slug}/policy/{v.version.id}/index.html" for v in history.versions[:-1]]
+    return names
+
+
+def _document(version_card: Any) -> Document | None:
+    """The version's text: kept from extraction, or read again (a history from the build cache has none)."""
+    document: Document | None = version_card.document
+    if document is not None:
+        return document
+    try:
+        return read_policy(version_card.version.path)
+    except PolicyError:
+        return None
+
+
+def render_policy_pages(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict[str, Any] | None,
+                        has_pdf: bool = True) -> SiteFiles:
+    """<slug>/policy/index.html (the latest text) and policy/<version>/index.html for each older one."""
+    history = histories(env).get(card.slug)
+    if history is None:
+        return {}
+    labels = value_labels(rubric)
+    files: SiteFiles = {}
+    versions = history.versions
+    for i, version_card in enumerate(versions):
+        latest = i == len(versions) - 1
+        document = _document(version_card)
+        if document is None:
+            continue
+        shown = card if latest else version_card.card
+        root = "../../" if latest else "../../../"
+        ctx = page_context(rubric, config, root, "policy", has_pdf)
+        html = env.get_template("policy.html").render(
+            card=shown, current=card, annotated=annotate(document, shown, labels), version=version_card,
+            versions=versions, latest=latest, **ctx)
+        name = POLICY_PAGE if latest else f"policy/{version_card.version.id}/index.html"
+        files[f"{card.slug}/{name}"] = html.encode("utf-8")
+    return files
+
+
+def render_provider_files(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict[str, Any] | None,
                           has_pdf: bool = True) -> SiteFiles:
-    """Everything under <slug>/ except the PDF."""
+    """Everything under <slug>/ except the PDF: the page, its data, the badge and the annotated policy."""
+    if card.slug in RESERVED_SLUGS:
+        raise ScorecardError(f"the provider slug '{card.slug}' is the name of a folder of the site; "
+                             f"rename the provider's folder (reserved: {', '.join(sorted(RESERVED_SLUGS))})")
     ctx = page_context(rubric, config, "../", "provider", has_pdf)
-    html = env.get_template("provider.html").render(card=card, **ctx)
+    policy = render_policy_pages(card, rubric, env, config, has_pdf)
+    html = env.get_template("provider.html").render(card=card, has_policy=bool(policy), **ctx)
     return {
         f"{card.slug}/index.html": html.encode("utf-8"),
         f"{card.slug}/scorecard.json": dumps(scorecard_json(card)),
         f"{card.slug}/badge.svg": badge_svg(card.grade, card.score),
+        **policy,
     }
 
 
+def shared_file_names(rubric: Rubric) -> list[str]:
+    """Every file render_shared_files writes (the build cache reuses exactly these)."""
+    return list(SHARED_FILES) + [f"practices/{p.key}/index.html" for p in rubric.practices]
+
+
 def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment,
-                        config: SiteConfig | dict | None, user_templates: Path | None = None,
+                        config: SiteConfig | dict[str, Any] | None, user_templates: Path | None = None,
                         has_pdf: bool = True) -> SiteFiles:
     """Pages that show every provider, plus assets and open data."""
     ranked = rank(cards)
@@ -64,6 +147,8 @@ def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment
         "index.html": page("index.html", "index", "", cards=ranked, grade_order=grade_order),
         "methodology/index.html": page("methodology.html", "methodology", "../"),
         "compare/index.html": page("compare.html", "compare", "../", cards=ranked),
+        **{f"practices/{p.key}/index.html": page("practice.html", "practice", "../../", cards=ranked, practice=p)
+           for p in rubric.practices},
         "assets/site.css": (read_asset("site.css", user_templates) + site.css()).encode("utf-8"),
         "assets/site.js": read_asset("site.js", user_templates).encode("utf-8"),
         "data/scorecards.json": scorecards_json(ranked),

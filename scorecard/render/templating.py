@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 
 from ..model import NOT_STATED, PracticeScore, Scorecard
 from ..resources import templates_dir
+from .badge import embed_code
+from .doubt import checked, doubt, doubt_with_quotes, reader_note, shorten
 
 # A verdict's kind: good, bad, neutral (a stated answer that is neither) or unknown (not stated).
 VERDICT_ICONS = {"good": "✓", "bad": "✗", "neutral": "○", "unknown": "–"}
@@ -16,7 +18,7 @@ VERDICT_WORDS = {"good": "good", "bad": "bad", "neutral": "neutral", "unknown": 
 def make_environment(user_templates: Path | None = None) -> Environment:
     """`{% extends "default:base.html" %}` reaches the packaged template from an override."""
     packaged = FileSystemLoader(str(templates_dir()))
-    loaders = [FileSystemLoader(str(user_templates))] if user_templates else []
+    loaders: list[BaseLoader] = [FileSystemLoader(str(user_templates))] if user_templates else []
     loaders += [packaged, PrefixLoader({"default": packaged}, delimiter=":")]
     env = Environment(
         loader=ChoiceLoader(loaders),
@@ -30,7 +32,15 @@ def make_environment(user_templates: Path | None = None) -> Environment:
     env.globals["verdict_word"] = verdict_word
     env.globals["kind"] = verdict_kind
     env.globals["summary_rows"] = summary_rows
+    env.globals["doubt"] = doubt
+    env.globals["doubt_with_quotes"] = doubt_with_quotes
+    env.globals["reader_note"] = reader_note
+    env.globals["checked"] = checked
+    env.globals["embed_code"] = embed_code
+    # A provider has an annotated policy page when its history (every version's text) was rendered.
+    env.globals["has_policy"] = lambda slug: isinstance(found := env.globals.get("histories"), dict) and slug in found
     env.filters["web_url"] = web_url
+    env.filters["shorten"] = shorten
     return env
 
 

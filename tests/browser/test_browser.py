@@ -23,7 +23,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--no-first-run", "--disable-sync"]
 PAGE_TYPES = {"index": "index.html", "provider": "cloudonex/index.html", "stress": f"{STRESS}/index.html",
               "compare": "compare/index.html?p=cloudonex&p=cloud9", "methodology": "methodology/index.html",
-              "changes": "changes/index.html"}
+              "changes": "changes/index.html", "policy": "cloudonex/policy/index.html",
+              "stress-policy": f"{STRESS}/policy/index.html", "practice": "practices/access/index.html"}
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +92,7 @@ def test_axe_finds_no_violations(browser: Browser, built_site: Path, screenshots
                                  scheme: str) -> None:
     v = Visit(browser, built_site, viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     page = v.go(PAGE_TYPES[kind])
-    if kind == "index":
-        page.locator("summary").click()  # the filters too
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # filters, embed code
     page.screenshot(path=str(screenshots / f"{kind}-{scheme}.png"), full_page=True)
     violations = axe_violations(page)
     v.close()
@@ -176,7 +176,8 @@ def test_without_javascript_the_index_is_sorted_and_compare_shows_everyone(brows
     v.check()
 
 
-@pytest.mark.parametrize("kind", ["index", "provider", "compare", "methodology"])
+@pytest.mark.parametrize("kind", ["index", "provider", "compare", "methodology", "policy", "stress-policy",
+                                  "practice", "changes"])
 def test_usable_at_360_px(browser: Browser, built_site: Path, screenshots: Path, kind: str) -> None:
     v = Visit(browser, built_site, viewport={"width": 360, "height": 740}, device_scale_factor=1)
     page = v.go(PAGE_TYPES[kind])
@@ -202,3 +203,72 @@ def test_print_stylesheet_hides_navigation_and_controls(visit: Visit) -> None:
     expect(page.locator(".site-header nav")).to_be_hidden()
     expect(page.locator("[data-controls]")).to_be_hidden()
     expect(page.locator("[data-overview]")).to_be_visible()
+
+
+def test_every_practice_column_is_in_view_at_1280_px(visit: Visit) -> None:
+    page = visit.go("index.html")
+    wrap = page.locator(".table-wrap").first
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "the index table scrolls sideways at 1280 px"
+    last = page.locator("[data-overview] thead th").last
+    box = last.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280
+
+
+def test_search_by_name_narrows_the_index(visit: Visit) -> None:
+    page = visit.go("index.html")
+    page.get_by_label("Find a provider by name").fill("onex")
+    expect(page.locator("[data-overview] tbody tr:not([hidden])")).to_have_count(1)
+    assert names(page) == ["CloudOnex"]
+    expect(page.locator("[data-count]")).to_contain_text("1 of")
+    page.get_by_label("Find a provider by name").fill("")
+    assert len(names(page)) > 1
+
+
+def landed_on_highlight(page: Page) -> None:
+    """The URL's fragment names a highlighted sentence (or an anchor just before one), in view."""
+    fragment = urlsplit(page.url).fragment
+    assert fragment.startswith("q-"), page.url
+    target = page.locator(f"[id='{fragment}']")
+    expect(target).to_have_count(1)
+    mark = target if target.evaluate("e => e.tagName") == "MARK" else \
+        page.locator(f"[id='{fragment}'] ~ mark.hl").first
+    expect(mark).to_be_in_viewport()
+    assert mark.evaluate("m => getComputedStyle(m).outlineStyle") == "solid"  # :target shows where
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_click_on_a_quote_lands_on_its_highlighted_sentence(browser: Browser, built_site: Path,
+                                                              javascript: bool) -> None:
+    v = Visit(browser, built_site, viewport={"width": 390, "height": 800}, java_script_enabled=javascript)
+    page = v.go("cloudonex/index.html")
+    quote = page.locator("#retention blockquote").first.inner_text()
+    page.locator("#retention a.in-context").first.click()
+    expect(page).to_have_url(re.compile(r"/cloudonex/policy/index\.html#q-retention-0$"))
+    landed_on_highlight(page)
+    assert " ".join(quote.split()) in " ".join(page.locator("mark#q-retention-0").inner_text().split())
+    # Step through: next, then previous, comes back.
+    first = urlsplit(page.url).fragment
+    page.locator(f"mark#{first} ~ .hl-nav a", has_text="next").first.click()
+    assert urlsplit(page.url).fragment != first
+    page.locator(f"mark#{urlsplit(page.url).fragment} ~ .hl-nav a", has_text="previous").first.click()
+    assert urlsplit(page.url).fragment == first
+    # From the compare page too.
+    page = v.go("compare/index.html?p=cloudonex&p=cloud9")
+    page.locator("td[data-slug='cloudonex'] a.in-context").first.click()
+    landed_on_highlight(page)
+    v.close()
+    v.check()
+
+
+def test_compare_at_390_px_stacks_providers(browser: Browser, built_site: Path, screenshots: Path) -> None:
+    v = Visit(browser, built_site, viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    page = v.go("compare/index.html?p=cloudonex&p=cloud9")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    cells = page.locator("[data-compare] tbody tr").first.locator("td:visible")
+    expect(cells).to_have_count(2)
+    a, b = (cells.nth(i).bounding_box() for i in range(2))
+    assert a and b and b["y"] >= a["y"] + a["height"] - 1  # one below the other
+    assert a["width"] > 300
+    page.screenshot(path=str(screenshots / "compare-390.png"), full_page=True)
+    v.close()
+    v.check()
