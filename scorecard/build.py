@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import MANIFEST, BuildCache, analysis_key, pdf_key, provider_key, render_key
+from .cache import MANIFEST, BuildCache, analysis_key, made_files, pdf_key, provider_key, render_key
 from .errors import BuildFailed, ScorecardError, templates_as_errors
 from .history import provider_history, render_history
 from .model import Provider, Rubric, Scorecard
@@ -38,6 +38,7 @@ from .rubric import load_rubric
 PROVIDER_FILES = ("index.html", "scorecard.json", "badge.svg")  # what render_provider_files writes
 ALL_PDF = "scorecards.pdf"  # every provider in one comparison document
 SITE_MARKER = ".scorecard-site"  # only a folder with this file may be replaced by a build
+STAGING_MARKER = ".scorecard-staging"  # first file of a staging folder: only a marked leftover is deleted
 
 
 @dataclass
@@ -49,7 +50,7 @@ class BuildOptions:
     templates: Path | None = None
     page_size: str = "A4"
     keep_going: bool = False
-    jobs: int = 0  # 0: every core
+    jobs: int | None = None  # PDF worker processes; None: every core
     max_policy_mb: float | None = None  # None: $SCORECARD_MAX_POLICY_MB or limits.DEFAULT_MAX_POLICY_MB
     config: Path | None = None  # site config file: title, intro, colours (render/config.py)
     incremental: bool = True  # reuse the previous site's work for providers whose inputs did not change
@@ -61,6 +62,7 @@ class BuildReport:
     cards: list[Scorecard] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
     files: int = 0
+    kept: list[str] = field(default_factory=list)  # files in --out that scorecard did not make, carried over
 
 
 Progress = Callable[[str, int, int], None]
@@ -80,6 +82,7 @@ def analyse(provider: Provider, rubric: Rubric, max_policy_mb: float | None = No
 @templates_as_errors
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     progress = progress or (lambda stage, done, total: None)
+    check_options(options)
     rubric = load_rubric(options.rubric)
     folders = provider_folders(options.providers or default_providers_dir())
     out = Path(options.out)
@@ -97,10 +100,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     for i, folder in enumerate(folders):
         progress("extract", i, len(folders))
         try:
-            key = provider_key(folder)
+            provider = load_provider(folder, rubric)  # every file it reads checked before one is hashed
+            key = provider_key(provider, options.max_policy_mb)
             card = cache.card(folder.name, key)
             if card is None:
-                card = analyse(load_provider(folder, rubric), rubric, options.max_policy_mb)
+                card = analyse(provider, rubric, options.max_policy_mb)
                 cache.remember(card, key)
             report.cards.append(card)
         except ScorecardError as exc:
@@ -138,8 +142,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         htmls[ALL_PDF] = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
                                          built_on=max(map(policy_day, report.cards)))
     files.update(render_pdfs(htmls, options.jobs, progress))
-    files[MANIFEST] = cache.manifest()
-    write_site(out, files)
+    report.kept = foreign_files(out, set(files))
+    files[MANIFEST] = cache.manifest(files)
+    write_site(out, files, report.kept)
     report.files = len(files)
     if report.failures:
         raise BuildFailed(f"{len(report.failures)} provider(s) failed: "
@@ -157,7 +162,15 @@ def policy_day(card: Scorecard) -> dt.date:
     return dt.date(1970, 1, 1)
 
 
-def render_pdfs(htmls: dict[str, str], jobs: int, progress: Progress) -> SiteFiles:
+def check_options(options: BuildOptions) -> None:
+    """Usage errors found before any work (the CLI checks the same; this is for library callers)."""
+    if options.jobs is not None and options.jobs < 1:
+        raise ScorecardError(f"--jobs must be 1 or more (leave it out to use every core), not {options.jobs}")
+    if options.templates is not None and not Path(options.templates).is_dir():
+        raise ScorecardError("templates folder not found", options.templates)
+
+
+def render_pdfs(htmls: dict[str, str], jobs: int | None, progress: Progress) -> SiteFiles:
     """WeasyPrint in parallel over all cores (it is CPU-bound and single-threaded)."""
     names = sorted(htmls, key=lambda n: (n != ALL_PDF, n))  # the long document first, while others queue
     workers = jobs or os.cpu_count() or 1
@@ -171,7 +184,8 @@ def render_pdfs(htmls: dict[str, str], jobs: int, progress: Progress) -> SiteFil
             result[name] = pdf
             progress("pdf", i + 1, len(names))
         return result
-    with ProcessPoolExecutor(max_workers=min(workers, len(names)), initializer=ignore_sigint) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(names)), initializer=quiet_worker,
+                             initargs=(os.getpid(),)) as pool:
         try:
             for i, (name, pdf) in enumerate(zip(names, pool.map(render_named_pdf, jobs_in, chunksize=4))):
                 result[name] = pdf
@@ -188,11 +202,23 @@ def render_named_pdf(job: tuple[str, str]) -> bytes:
     return render_pdf(html) if name == ALL_PDF else render_page(html)
 
 
-def ignore_sigint() -> None:
-    """PDF workers leave Ctrl-C to the main process, which stops the build and cleans up."""
+def quiet_worker(parent: int) -> None:
+    """PDF workers leave Ctrl-C to the main process, which stops the build and cleans up; SIGTERM (to the
+    process group) ends them at once without a traceback; and they end when the main process dies, even
+    by SIGKILL (Linux: the kernel sends them SIGTERM)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler, inherited by fork
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: workers still end at their next task, the pool sees the parent gone
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
 
 
 def check_output_folder(out: Path) -> None:
@@ -225,19 +251,57 @@ def recover_leftovers(out: Path, now: float | None = None) -> None:
         os.replace(olds.pop(), out)
     for leftover in [*olds, *out.parent.glob(f".{out.name}-new-*")]:
         try:
-            if leftover.is_dir() and not leftover.is_symlink() and now - leftover.stat().st_mtime > STALE_AFTER:
-                shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.is_symlink() or not leftover.is_dir() or now - leftover.stat().st_mtime <= STALE_AFTER:
+                continue
+            if (leftover / STAGING_MARKER).is_file() or (leftover / SITE_MARKER).is_file():
+                shutil.rmtree(leftover, ignore_errors=True)  # ours: write_site marks it before anything else
+            else:
+                leftover.rmdir()  # an empty one may be ours (killed right after mkdtemp); anything else stays
         except OSError:
             continue
 
 
-def write_site(out: Path, files: SiteFiles) -> None:
-    """Write into a temporary folder beside `out`, then swap it in; on any failure leave `out` alone."""
+def foreign_files(out: Path, writing: set[str]) -> list[str]:
+    """Files, links and empty folders in `out` that scorecard did not make (CNAME, robots.txt, .git...):
+    the next site carries them over. What scorecard made is listed in the previous manifest; a site from
+    an older scorecard without that list keeps what sits outside the names this build writes and outside
+    provider folders (those holding a scorecard.json)."""
+    if not out.is_dir() or out.is_symlink():
+        return []
+    made = made_files(out)
+    if made is None:
+        tops = {rel.split("/")[0] for rel in writing} | {
+            p.name for p in out.iterdir() if p.is_dir() and (p / "scorecard.json").is_file()}
+    ours = {MANIFEST, SITE_MARKER, STAGING_MARKER} | writing
+    ours |= {"/".join(rel.split("/")[:i]) for rel in writing for i in range(1, rel.count("/") + 1)}  # folders
+    found: list[str] = []
+    for folder, dirs, names in os.walk(out):
+        base = Path(folder).relative_to(out)
+        entries = [*names, *(d for d in dirs if (Path(folder) / d).is_symlink())]
+        if not names and not dirs and base != Path("."):
+            entries = [""]  # an empty folder: kept as a folder
+        for name in entries:
+            rel = (base / name).as_posix().removeprefix("./").rstrip("/")
+            if rel in ours or (made is not None and rel in made) or (made is None and rel.split("/")[0] in tops):
+                continue
+            found.append(rel)
+    return sorted(found)
+
+
+def write_site(out: Path, files: SiteFiles, keep: Iterable[str] = ()) -> None:
+    """Write into a temporary folder beside `out`, then swap it in; on any failure leave `out` alone.
+    `keep`: paths in the current `out` that scorecard did not make, carried over as they are."""
     out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    except OSError as exc:
+        raise ScorecardError(f"cannot write the site: {exc.strerror}", out.parent) from None
+    try:
+        (staging / STAGING_MARKER).write_bytes(b"")  # first: recover_leftovers deletes only marked folders
         staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a site is meant to be served
+        for rel in keep:
+            carry_over(out / rel, safe_join(staging, rel))
         for rel, data in sorted(files.items()):
             target = safe_join(staging, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -245,10 +309,26 @@ def write_site(out: Path, files: SiteFiles) -> None:
                 link_or_copy(data, target)
             else:
                 target.write_bytes(data)
+        (staging / STAGING_MARKER).unlink()
         swap_in(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ScorecardError(f"cannot write the site: {exc.strerror}", out) from None  # not the staging name
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def carry_over(source: Path, target: Path) -> None:
+    """One entry the publisher keeps in the site: a link stays a link (never followed), a file is
+    hardlinked (else copied), an empty folder is made again."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        target.mkdir(exist_ok=True)
+    elif source.is_file():
+        link_or_copy(source, target)
 
 
 def link_or_copy(source: Path, target: Path) -> None:

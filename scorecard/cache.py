@@ -25,7 +25,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import __version__
-from .model import Scorecard
+from .errors import ScorecardError
+from .limits import check_policy_file, open_regular, read_regular
+from .model import Provider, Scorecard
+from .providers import input_files, policy_texts
 from .resources import templates_dir
 
 MANIFEST = ".scorecard-manifest.json"
@@ -36,8 +39,15 @@ PACKAGE = Path(__file__).resolve().parent
 def _hash_files(digest: hashlib._Hash, root: Path, files: Iterable[Path]) -> None:
     for path in sorted(files):
         digest.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(path.read_bytes())
+        digest.update(file_digest(path))
         digest.update(b"\0")
+
+
+def file_digest(path: Path) -> bytes:
+    """SHA-256 of a regular file, read in blocks (never whole, never a FIFO or a device)."""
+    fd = open_regular(path)
+    with os.fdopen(fd, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").digest()
 
 
 def tree_files(root: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
@@ -95,9 +105,25 @@ def pdf_key(user_templates: Path | None, page_size: str, base_url: str = "") -> 
     return digest.hexdigest()
 
 
-def provider_key(folder: Path) -> str:
-    """Every file of the provider folder: provider.yaml, the policy, facts.yaml, anything added later."""
-    return hash_tree(Path(folder))
+def provider_key(provider: Provider, max_policy_mb: float | None = None) -> str:
+    """The files of the provider folder that scorecard reads (provider.yaml, the policy, facts.yaml,
+    versions/), each checked first: load_provider checked that they are regular files inside the folder,
+    and the policy texts are checked against the size limit here, before a byte is hashed."""
+    for path in policy_texts(provider):
+        check_policy_file(path, max_policy_mb)
+    digest = hashlib.sha256()
+    _hash_files(digest, provider.folder, input_files(provider))
+    return digest.hexdigest()
+
+
+def made_files(out: Path) -> set[str] | None:
+    """The files the previous build wrote into `out` (from its manifest), None if it did not say."""
+    try:
+        data = json.loads(read_regular(Path(out) / MANIFEST, 200_000_000).decode("utf-8"))
+    except (ScorecardError, ValueError):
+        return None
+    files = data.get("files") if isinstance(data, dict) else None
+    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else None
 
 
 @dataclass
@@ -120,8 +146,8 @@ class BuildCache:
         if not reuse:
             return cache
         try:
-            data = json.loads((cache.out / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(read_regular(cache.out / MANIFEST, 200_000_000).decode("utf-8"))
+        except (ScorecardError, ValueError):
             return cache
         if isinstance(data, dict) and data.get("format") == FORMAT and data.get("analysis") == analysis:
             cache.previous = data
@@ -202,8 +228,10 @@ class BuildCache:
         self.reused_files += len(paths)
         return paths
 
-    def manifest(self) -> bytes:
+    def manifest(self, files: Iterable[str] = ()) -> bytes:
+        """The manifest, listing `files`: what this build wrote, so the next one knows what it did not."""
         data = {"format": FORMAT, "scorecard": __version__, "analysis": self.analysis, "render": self.render, "pdf": self.pdf,
                 "shared": self.shared_key(),
-                "providers": {slug: self.entries[slug] for slug in sorted(self.entries)}}
+                "providers": {slug: self.entries[slug] for slug in sorted(self.entries)},
+                "files": sorted(set(files) | {MANIFEST})}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

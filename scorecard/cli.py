@@ -57,11 +57,13 @@ def build(
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder, replaced atomically.")] = Path("site"),
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Render a PDF per provider.")] = True,
     templates: Annotated[Path | None, typer.Option(
-        "--templates", help="Folder of templates to use before the packaged ones.")] = None,
+        "--templates", exists=True, file_okay=False, dir_okay=True,
+        help="Folder of templates to use before the packaged ones.")] = None,
     page_size: Annotated[PageSize, typer.Option("--page-size", help="PDF page size.")] = PageSize.a4,
     keep_going: Annotated[bool, typer.Option(
         "--keep-going", help="Build every provider that can be built; exit 1 if any failed.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="PDF worker processes (0: every core).")] = 0,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="PDF worker processes (default: every core).", show_default=False)] = None,
     max_policy_mb: MaxPolicyOpt = None,
     config: Annotated[Path | None, typer.Option(
         "--config", help="Site config YAML: title, intro, colours (rebrand without new templates).")] = None,
@@ -86,7 +88,12 @@ def build(
             bar.update(tasks[stage], completed=done, total=total)
 
         report = run_build(options, progress)
-    err.print(f"Built {len(report.cards)} scorecards, {report.files} files in {report.out}")
+    kept = ""
+    if report.kept:  # the publisher's own files (CNAME, .git, robots.txt): carried over, said so
+        tops = sorted({rel.split("/")[0] for rel in report.kept})
+        kept = (f"; kept {len(report.kept)} file(s) scorecard did not make: {', '.join(tops[:5])}"
+                + (f" and {len(tops) - 5} more" if len(tops) > 5 else ""))
+    err.print(f"Built {len(report.cards)} scorecards, {report.files} files in {report.out}{kept}", markup=False)
 
 
 @app.command()
@@ -178,6 +185,7 @@ def review(
     slug: Annotated[str, typer.Argument(help="The provider to review.")],
     providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
     rubric: RubricOpt = None,
+    max_policy_mb: MaxPolicyOpt = None,
 ) -> None:
     """Write providers/SLUG/facts.yaml: extracted facts with quotes, for a person to confirm or override."""
     from .providers import check_slug, load_provider
@@ -186,7 +194,7 @@ def review(
 
     loaded = load_rubric(rubric)
     provider = load_provider(Path(providers) / check_slug(slug, providers), loaded)
-    path, kept, drafted = write_review(provider, loaded)
+    path, kept, drafted = write_review(provider, loaded, max_policy_mb)
     err.print(f"Wrote {path}: {kept} reviewed facts kept, {drafted} drafted for review")
 
 
@@ -246,7 +254,7 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        code = app(standalone_mode=False)  # we print errors ourselves, Ctrl-C included
+        code = app(standalone_mode=False, prog_name="scorecard")  # we print errors ourselves, Ctrl-C too
     except ScorecardError as exc:
         _fail(exc, f"error: {exc}", exc.exit_code)
     except (KeyboardInterrupt, typer.Abort) as exc:
@@ -254,9 +262,18 @@ def main() -> None:
         _fail(exc, "interrupted: nothing was changed", code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.TyperException as exc:  # usage errors: Typer's own words, exit 2
-        show = getattr(exc, "show", None)
-        show() if show else err.print(f"error: {exc.format_message()}", markup=False)
+    except OSError as exc:  # the environment, not scorecard: permission denied, read-only, disk full
+        where = exc.filename or ""
+        _fail(exc, f"error: {where}{': ' if where else ''}{exc.strerror or exc}", 2)
+    except typer.TyperException as exc:  # usage errors: Typer's own words on one line, exit 2
+        if type(exc).__name__ == "NoArgsIsHelpError":  # plain `scorecard`: the help, as Typer shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        hint = ""
+        context = getattr(exc, "ctx", None)
+        if context is not None and getattr(context, "command_path", ""):
+            hint = f" (see '{context.command_path} --help')"
+        err.print(" ".join(f"error: {exc.format_message()}{hint}".split()), markup=False)
         sys.exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - the last resort: one line and exit 3 instead of a traceback
         _fail(exc, f"error: unexpected {type(exc).__name__}: {exc} (a bug in scorecard; run with --debug"

@@ -37,6 +37,19 @@ class BuildFailed(ScorecardError):
     exit_code = 1
 
 
+TEMPLATE_SUFFIXES = (".html", ".css", ".js", ".svg", ".txt", ".xml")
+
+
+def in_template(exc: BaseException) -> bool:
+    """Whether the exception was raised while a template ran (Jinja2 names its frames after the file)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(TEMPLATE_SUFFIXES):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def template_error(exc: BaseException) -> ScorecardError:
     """A Jinja2 error as one line naming the template file and line (found in the traceback)."""
     path = getattr(exc, "filename", None)
@@ -45,12 +58,14 @@ def template_error(exc: BaseException) -> ScorecardError:
         tb = exc.__traceback__
         while tb is not None:  # Jinja2 rewrites frames so that they point into the template
             name = tb.tb_frame.f_code.co_filename
-            if name.endswith((".html", ".css", ".js", ".svg", ".txt")):
+            if name.endswith(TEMPLATE_SUFFIXES):
                 path, line = name, tb.tb_lineno
             tb = tb.tb_next
     if path is None and getattr(exc, "name", None):
         path = exc.name
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if not type(exc).__module__.startswith("jinja2"):  # a Python error inside an expression: say which
+        message = f"{type(exc).__name__}: {message}"
     if type(exc).__name__ == "TemplateNotFound":
         message = f"template not found: {message}"
     return ScorecardError(f"template error: {message}; fix the template", path, line)
@@ -64,9 +79,11 @@ def templates_as_errors(func):
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
+        except ScorecardError:
+            raise
         except Exception as exc:
             from jinja2 import TemplateError
-            if isinstance(exc, TemplateError):
+            if isinstance(exc, TemplateError) or in_template(exc):  # a template failed while rendering
                 raise template_error(exc) from exc
             raise
     return wrapper

@@ -21,11 +21,12 @@ from pathlib import Path
 from jinja2 import Environment
 from pydantic import TypeAdapter, ValidationError
 
+from .errors import ScorecardError
 from .extract import extract_file
 from .fetch.snapshots import POLICY_VERSION_ID, list_versions, normalized
 from .limits import check_policy_file
 from .model import Evidence, Fact, PolicyVersion, PracticeScore, Provider, Rubric, Scorecard
-from .providers import FACTS_FILE, load_provider
+from .providers import CREDENTIALS, FACTS_FILE, input_files, load_provider
 from .score import score
 from .text import Document
 from .yamlsource import load_yaml
@@ -147,7 +148,7 @@ _MEMO: dict[tuple, History] = {}
 def provider_history(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> History:
     """Extract and score every version; computed once per build for unchanged files."""
     key = (str(provider.folder.resolve()), id(rubric), rubric.version, max_policy_mb,
-           _signature(provider.folder))
+           _signature(provider))
     if key not in _MEMO:
         if len(_MEMO) > 256:
             _MEMO.clear()
@@ -155,12 +156,13 @@ def provider_history(provider: Provider, rubric: Rubric, max_policy_mb: float | 
     return _MEMO[key]
 
 
-def _signature(folder: Path) -> tuple:
+def _signature(provider: Provider) -> tuple:
+    """Size and time of the files the history reads (load_provider checked each is a regular file inside
+    the folder); nothing else in the folder is looked at."""
     files = []
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            stat = path.stat()
-            files.append((str(path), stat.st_size, stat.st_mtime_ns))
+    for path in input_files(provider):
+        stat = path.stat()
+        files.append((str(path), stat.st_size, stat.st_mtime_ns))
     return tuple(files)
 
 
@@ -168,6 +170,9 @@ def compute_history(provider: Provider, rubric: Rubric, max_policy_mb: float | N
     versions = list_versions(provider)
     documents, extracted = [], []
     for version in versions:
+        if version.url and CREDENTIALS.match(version.url):  # a snapshot's .yaml: never published
+            raise ScorecardError("the snapshot's url holds a user name or password before '@'; remove them"
+                                 " (the URL is published on the site)", version.path.with_suffix(".yaml"))
         check_policy_file(version.path, max_policy_mb)
         document, facts = extract_file(version.path, rubric)
         documents.append(document)

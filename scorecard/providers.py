@@ -1,7 +1,9 @@
 """Load provider folders: providers/<slug>/provider.yaml, the policy file, reviewed facts.yaml."""
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -14,6 +16,14 @@ from .yamlsource import YamlDocument, load_yaml
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 PROVIDER_FILE = "provider.yaml"
 FACTS_FILE = "facts.yaml"
+VERSIONS = "versions"  # fetch/snapshots.py keeps dated copies of the policy here
+# Top-level names the site itself writes (build.py, render/, history.py) and a few it will: a provider
+# with one of these slugs would overwrite the site's own pages (tests/test_build.py checks the list).
+RESERVED_SLUGS = frozenset({"assets", "changes", "compare", "data", "methodology", "policy", "practices",
+                            "index", "feed", "scorecards", "about", "search"})
+# Lengths of provider.yaml text fields: a 200 KB name would make every page and PDF crawl.
+MAX_LENGTHS = {"name": 200, "website": 2000, "policy_url": 2000, "policy_file": 255}
+CREDENTIALS = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:/+[^/?#\s]*@")  # scheme://user:pass@host
 
 
 class ReviewedFacts(BaseModel):
@@ -32,7 +42,73 @@ def check_slug(slug: str, where: Path | str) -> str:
             hint = f" (rename it to '{suggestion}')"
         raise ScorecardError(f"bad provider slug '{slug}': use lowercase letters, digits and hyphens,"
                              f" at most 64{hint}", where)
+    if slug in RESERVED_SLUGS:
+        raise ScorecardError(f"provider slug '{slug}' is a folder of the site itself; rename the provider"
+                             f" folder (reserved: {', '.join(sorted(RESERVED_SLUGS))})", where)
     return slug
+
+
+def check_inside(path: Path, folder: Path, what: str) -> None:
+    """`path` must be a regular file inside `folder` once links are resolved: a link to /etc/passwd or
+    /proc/self/environ would be published, a FIFO would hang the build, /dev/zero would fill memory."""
+    try:
+        real = Path(path).resolve(strict=True)
+    except FileNotFoundError:
+        raise ScorecardError(f"{what} is a link to nothing; remove it or copy the file in its place", path) from None
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        raise ScorecardError(f"{what} cannot be opened: {getattr(exc, 'strerror', None) or 'a loop of links'}",
+                             path) from None
+    if not real.is_relative_to(Path(folder).resolve()):
+        raise ScorecardError(f"{what} is a link to a file outside the provider folder; copy the file into"
+                             " the folder", path)
+    if not stat.S_ISREG(os.stat(real).st_mode):
+        raise ScorecardError(f"{what} is not a regular file (FIFOs, devices and sockets are never read)", path)
+
+
+def check_versions(folder: Path) -> None:
+    """Every file of versions/ that a build reads (snapshots and their .yaml) is a regular file inside the
+    provider folder; the folder itself may not lead elsewhere."""
+    versions = folder / VERSIONS
+    if not os.path.lexists(versions):
+        return
+    if not versions.resolve().is_relative_to(folder.resolve()):
+        raise ScorecardError("versions/ is a link to a folder outside the provider folder; make it a folder",
+                             versions)
+    if not versions.is_dir():
+        return  # fetch/snapshots.py says what versions/ must be
+    for path in sorted(versions.iterdir()):
+        if not path.name.startswith(".") and not (path.is_dir() and not path.is_symlink()):
+            check_inside(path, folder, "snapshot")
+
+
+def input_files(provider: Provider) -> list[Path]:
+    """Every file of the provider folder that scorecard reads: what the build cache hashes."""
+    folder = provider.folder
+    files = [folder / PROVIDER_FILE, provider.policy_path]
+    if os.path.lexists(folder / FACTS_FILE):
+        files.append(folder / FACTS_FILE)
+    versions = folder / VERSIONS
+    if versions.is_dir():
+        files += sorted(p for p in versions.iterdir() if not p.name.startswith(".") and p.is_file())
+    return files
+
+
+def policy_texts(provider: Provider) -> list[Path]:
+    """The policy and its snapshots (not their .yaml): the files the policy size limit applies to."""
+    return [p for p in input_files(provider)[1:] if p.name != FACTS_FILE and p.suffix != ".yaml"]
+
+
+def check_info(doc: YamlDocument, info: ProviderInfo) -> None:
+    """Lengths and credentials of provider.yaml's text fields."""
+    for name, limit in MAX_LENGTHS.items():
+        value = getattr(info, name)
+        if len(value) > limit:
+            raise doc.error((name,), f"{name} is {len(value):,} characters long, over the limit of {limit};"
+                            " shorten it")
+    for name in ("policy_url", "website"):
+        if CREDENTIALS.match(getattr(info, name)):
+            raise doc.error((name,), f"{name} holds a user name or password before '@'; remove them (the URL"
+                            " is published on the site)")
 
 
 def load_provider(folder: Path, rubric: Rubric) -> Provider:
@@ -42,25 +118,36 @@ def load_provider(folder: Path, rubric: Rubric) -> Provider:
     if not folder.is_dir():
         raise ScorecardError("not a provider folder (give the folder that holds provider.yaml)", folder)
     slug = check_slug(folder.absolute().name if folder.name in ("", ".", "..") else folder.name, folder)
+    try:
+        os.listdir(folder)
+    except OSError as exc:
+        raise ScorecardError(f"cannot read the provider folder: {exc.strerror}", folder) from None
     info_path = folder / PROVIDER_FILE
-    if not info_path.is_file():
+    if not os.path.lexists(info_path):
         raise ScorecardError(f"no {PROVIDER_FILE} in provider folder; add one with name and policy_file",
                              folder)
+    check_inside(info_path, folder, PROVIDER_FILE)  # before reading: an error never quotes another file
     doc = load_yaml(info_path)
     if not isinstance(doc.data, dict):
         raise doc.error((), "provider.yaml must be a mapping with name and policy_file")
     info: ProviderInfo = doc.validate(ProviderInfo)
+    check_info(doc, info)
     policy = folder / info.policy_file
     if Path(info.policy_file).name != info.policy_file or info.policy_file in ("", ".", ".."):
         raise doc.error(("policy_file",), "policy_file must be a file name beside provider.yaml")
-    if not policy.is_file():
-        raise doc.error(("policy_file",), f"policy file '{info.policy_file}' not found beside provider.yaml")
     if policy.is_symlink() and not policy.resolve().is_relative_to(folder.resolve()):
         raise doc.error(("policy_file",), f"policy file '{info.policy_file}' is a link to a file outside the"
                         " provider folder; copy the policy into the folder")
+    if not policy.exists():
+        raise doc.error(("policy_file",), f"policy file '{info.policy_file}' not found beside provider.yaml")
+    if not policy.is_file():
+        raise doc.error(("policy_file",), f"policy file '{info.policy_file}' is not a regular file (FIFOs,"
+                        " devices, sockets and folders are never read)")
+    check_versions(folder)
     provider = Provider(slug=slug, info=info, folder=folder)
     facts_path = folder / FACTS_FILE
-    if facts_path.is_file():
+    if os.path.lexists(facts_path):
+        check_inside(facts_path, folder, FACTS_FILE)
         provider.reviewed = load_reviewed(facts_path, rubric)
     return provider
 

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import ScorecardError
+from .limits import MAX_YAML_BYTES, read_regular
 
 PathKey = tuple[Any, ...]
 Positions = dict[PathKey, tuple[int, int]]
@@ -21,6 +22,14 @@ Positions = dict[PathKey, tuple[int, int]]
 PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 MAX_DEPTH = 64  # a rubric is four levels deep; more is a mistake or an attack
 MAX_NODES = 200_000  # aliases may not expand a small file into a huge one ("billion laughs")
+MAX_EXPANSION = 1_000_000  # characters aliases may add beyond the file's own text (one long quote, repeated)
+SHOWN = 60  # at most this much of a key is echoed in a message
+
+
+def shown(value: object) -> str:
+    """A value from the file as a message may quote it: short, on one line."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= SHOWN else text[:SHOWN] + "..."
 
 
 class YamlDocument:
@@ -54,12 +63,12 @@ class YamlDocument:
             # A misspelt field shows as "unknown" and "missing": name the unknown one, suggest the other.
             err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
             where = loc + tuple(err["loc"])
-            name = ".".join(str(p) for p in where) or "document"
+            name = shown(".".join(str(p) for p in where)) or "document"
             if err["type"] == "extra_forbidden":
                 missing = [str(e["loc"][-1]) for e in errors
                            if e["type"] == "missing" and tuple(e["loc"][:-1]) == tuple(err["loc"][:-1])]
                 close = difflib.get_close_matches(str(where[-1]), missing, n=1)
-                message = f"unknown field '{where[-1]}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+                message = f"unknown field '{shown(where[-1])}'" + (f" (did you mean '{close[0]}'?)" if close else "")
             elif err["type"] == "missing":
                 message = f"missing field '{where[-1]}'"
             else:
@@ -74,9 +83,11 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 class _Budget:
     """Limits on depth and on values built, so no file can exhaust the stack or memory."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, text_size: int = 0) -> None:
         self.path = path
         self.nodes = 0
+        self.chars = 0  # characters of every scalar built, aliases counted each time they are used
+        self.max_chars = text_size + MAX_EXPANSION
 
     def spend(self, node: yaml.Node, depth: int) -> None:
         self.nodes += 1
@@ -88,6 +99,12 @@ class _Budget:
             line, col = _mark(node)
             raise ScorecardError(f"more than {MAX_NODES} values once aliases are expanded; "
                                  "write the values out instead of repeating aliases", self.path, line, col)
+        if isinstance(node, yaml.ScalarNode):
+            self.chars += len(node.value)
+            if self.chars > self.max_chars:
+                line, col = _mark(node)
+                raise ScorecardError(f"aliases expand the text by more than {MAX_EXPANSION:,} characters;"
+                                     " write the values out instead of repeating aliases", self.path, line, col)
 
 
 def _build(node: yaml.Node, loc: PathKey, positions: Positions, keys: Positions, budget: _Budget) -> Any:
@@ -103,7 +120,7 @@ def _build(node: yaml.Node, loc: PathKey, positions: Positions, keys: Positions,
             key = _scalar(key_node, path)
             if key in result:
                 line, col = _mark(key_node)
-                raise ScorecardError(f"duplicate key '{key}'", path, line, col)
+                raise ScorecardError(f"duplicate key '{shown(key)}'", path, line, col)
             keys[loc + (key,)] = _mark(key_node)
             result[key] = _build(value_node, loc + (key,), positions, keys, budget)
         return result
@@ -129,21 +146,18 @@ def _scalar(node: yaml.Node, path: Path) -> Any:
 def load_yaml(path: Path, text: str | None = None) -> YamlDocument:
     """Parse one YAML file safely (no tags, no code), keeping positions."""
     if text is None:
+        raw = read_regular(path, MAX_YAML_BYTES)  # a regular file only, refused by size before reading
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise ScorecardError("file not found", path) from None
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ScorecardError("not UTF-8 text; save the file as UTF-8", path) from None
-        except OSError as exc:
-            raise ScorecardError(f"cannot read: {exc.strerror}", path) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
             return YamlDocument(path, None, {(): (1, 1)}, {})
         positions: Positions = {}
         keys: Positions = {}
-        data = _build(node, (), positions, keys, _Budget(path))
+        data = _build(node, (), positions, keys, _Budget(path, len(text)))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)

@@ -200,6 +200,7 @@ def test_the_next_build_tidies_what_a_killed_build_left(built, tmp_path):
     staged = tmp_path / f".{out.name}-new-killed"
     (staged / "cloudcone").mkdir(parents=True)
     (staged / "cloudcone" / "index.html").write_text("half written", encoding="utf-8")
+    (staged / ".scorecard-staging").write_bytes(b"")  # write_site marks its staging folder first
     stale = time.time() - 3600
     os.utime(staged, (stale, stale))
     os.replace(out, tmp_path / f".{out.name}-old-killed")

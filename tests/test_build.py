@@ -108,3 +108,19 @@ def test_json_and_csv_agree(site):
         for key, practice in card["practices"].items():
             assert row[f"{key}.value"] == practice["value"]
             assert int(row[f"{key}.points"]) == practice["points"]
+
+
+def test_every_top_level_name_of_the_site_is_a_reserved_slug(site):
+    """A provider may not be called after a folder the site writes (its pages would overwrite them)."""
+    from scorecard.providers import RESERVED_SLUGS
+
+    names = {p.name.split(".")[0] for p in site.iterdir() if p.name not in SLUGS and not p.name.startswith(".")}
+    assert names <= RESERVED_SLUGS, names - RESERVED_SLUGS
+    assert {"compare", "methodology", "changes", "data", "assets", "policy", "practices"} <= RESERVED_SLUGS
+
+
+def test_the_manifest_lists_every_file_the_build_made(site):
+    """What lets the next build tell the publisher's own files (CNAME, .git) from its own."""
+    listed = set(json.loads((site / ".scorecard-manifest.json").read_text(encoding="utf-8"))["files"])
+    made = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert listed == made

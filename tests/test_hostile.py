@@ -170,3 +170,33 @@ def test_nothing_runs_or_is_fetched_in_a_browser(hostile_site):
     assert not [url for url in requests if str(secret) in url]
     for url in requests:  # everything the pages asked for is ours and exists
         assert (out / url[len(origin) + 1:].split("?")[0].split("#")[0]).exists(), url
+
+
+def test_links_out_of_provider_folders_publish_nothing(tmp_path):
+    """Folders whose files lead outside (a snapshot, provider.yaml, facts.yaml linked to a secret) fail
+    alone under --keep-going; the secret is in no page, data file, feed or message."""
+    secret = tmp_path / "shadow"
+    secret.write_text(SECRET + "\n", encoding="utf-8")
+    providers = tmp_path / "providers"
+    for slug, name in [("good", None), ("snap", "versions/2026-01-02.txt"), ("info", "provider.yaml"),
+                       ("facts", "facts.yaml"), ("environ", "versions/2026-01-03.txt")]:
+        folder = providers / slug
+        folder.mkdir(parents=True)
+        (folder / "policy.txt").write_text("Acme privacy policy.\n\nWe do not sell your data.\n", encoding="utf-8")
+        (folder / "provider.yaml").write_text(f"name: {slug}\npolicy_file: policy.txt\n", encoding="utf-8")
+        if name:
+            path = folder / name
+            path.parent.mkdir(exist_ok=True)
+            path.unlink(missing_ok=True)
+            path.symlink_to("/proc/self/environ" if slug == "environ" else secret)
+    out = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "scorecard", "build", "--providers", str(providers), "--out",
+                             str(out), "--no-pdf", "--keep-going"], check=False, capture_output=True, text=True,
+                            cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "CANARY": SECRET})
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and "4 provider(s) failed" in result.stderr
+    assert "scorecard-canary" not in result.stdout + result.stderr
+    assert sorted(p.name for p in out.iterdir() if (p / "scorecard.json").exists()) == ["good"]
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert b"scorecard-canary" not in path.read_bytes(), path

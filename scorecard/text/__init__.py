@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import PolicyError
+from ..errors import PolicyError, ScorecardError
+from ..limits import read_regular
 from .decode import decode_bytes
 from .formats import Block, html_blocks, markdown_blocks, pdf_blocks, text_blocks
 from .segment import build
 
 FORMATS = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
-MAX_BYTES = 50_000_000  # a policy is kilobytes; anything this big is a mistake
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +44,10 @@ def read_policy(path: Path) -> Document:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise PolicyError(f"unsupported policy format '{suffix or path.name}' (use .txt, .md, .html or .pdf)", path)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise PolicyError(f"file too large (over {MAX_BYTES // 1_000_000} MB)", path)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PolicyError("file not found", path) from None
-    except OSError as exc:
-        raise PolicyError(f"cannot read: {exc.strerror or exc}", path) from None
+    try:  # the size limit is checked by the caller (limits.check_policy_file), once, with the user's option
+        data = read_regular(path)
+    except ScorecardError as exc:
+        raise PolicyError(exc.message, path) from None
     if suffix == ".pdf":
         document = _document(path, pdf_blocks(data, path), "pdf")
     else:
