@@ -22,7 +22,6 @@ from .history import provider_history, render_history
 from .model import Provider, Rubric, Scorecard
 from .providers import load_provider, provider_folders
 from .render.config import load_config
-from .render.pdf import comparison_html, pdf_html, render_page, render_pdf
 from .render.site import (
     SiteFiles,
     provider_file_names,
@@ -125,6 +124,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
     files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb, cache))
     htmls: dict[str, str] = {}  # PDFs to render
+    if options.pdf:  # WeasyPrint is imported only for a build that draws PDFs: 1 s of start-up otherwise
+        from .render.pdf import comparison_html, pdf_html
     for card in report.cards:
         pages = cache.reusable(card.slug, provider_file_names(card.slug, env))
         files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf))
@@ -198,6 +199,8 @@ def render_pdfs(htmls: dict[str, str], jobs: int | None, progress: Progress) -> 
 
 def render_named_pdf(job: tuple[str, str]) -> bytes:
     """A provider's scorecard.pdf is fitted to one page; the comparison document runs as long as it needs."""
+    from .render.pdf import render_page, render_pdf
+
     name, html = job
     return render_pdf(html) if name == ALL_PDF else render_page(html)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-
-import httpx
+from typing import TYPE_CHECKING
 
 from ..errors import ScorecardError
 from .wayback import ARCHIVE_HOSTS
+
+if TYPE_CHECKING:  # httpx is imported when a page is downloaded: a build never needs it
+    import httpx
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 TEXT_TYPES = {"text/plain"}
@@ -57,6 +59,8 @@ class Page:
 def download(url: str, options: FetchOptions | None = None) -> Page:
     """GET `url`, following at most `max_redirects` redirects; a FetchError for anything but a page of HTML
     or plain text of at most `max_bytes`."""
+    import httpx
+
     options = options or FetchOptions()
     if httpx.URL(url).scheme not in ("http", "https"):
         raise FetchError(f"cannot fetch '{url}': only http and https URLs are fetched")

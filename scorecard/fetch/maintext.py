@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-import trafilatura
-
 from .http import FetchError, FetchOptions, Page
 from .wayback import TOOLBAR_XPATHS, strip_notices, strip_toolbar
 
@@ -26,6 +24,8 @@ def main_text(page: Page, options: FetchOptions | None = None) -> tuple[str, str
 
 
 def _from_html(page: Page) -> str:
+    import trafilatura  # here, not at the top: a build reads snapshots without the fetch stack
+
     html = strip_toolbar(page.body)
     source: bytes | str = _decode(html, page.charset) if page.charset else html  # else trafilatura detects it
     tree = trafilatura.load_html(source)
