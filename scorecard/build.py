@@ -127,7 +127,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     if options.pdf:  # WeasyPrint is imported only for a build that draws PDFs: 1 s of start-up otherwise
         from .render.pdf import comparison_html, pdf_html
     for card in report.cards:
-        pages = cache.reusable(card.slug, provider_file_names(card.slug, env))
+        names = provider_file_names(card.slug, env)
+        if card.slug in kept_slugs:  # its history was not computed: keep every page the last build made for it
+            names = [n for n in sorted(made_files(out) or ()) if n.startswith(f"{card.slug}/")
+                     and n != f"{card.slug}/scorecard.pdf"] or names
+        pages = cache.reusable(card.slug, names)
         files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf))
         pdf = options.pdf and cache.reusable(card.slug, [f"{card.slug}/scorecard.pdf"], pdf=True)
         if pdf:
@@ -273,7 +277,7 @@ def foreign_files(out: Path, writing: set[str]) -> list[str]:
         return []
     made = made_files(out)
     if made is None:
-        tops = {rel.split("/")[0] for rel in writing} | {
+        tops = {rel.split("/")[0] for rel in [*writing, *SHARED_FILES, ALL_PDF, "feed.xml", "changes/"]} | {
             p.name for p in out.iterdir() if p.is_dir() and (p / "scorecard.json").is_file()}
     ours = {MANIFEST, SITE_MARKER, STAGING_MARKER} | writing
     ours |= {"/".join(rel.split("/")[:i]) for rel in writing for i in range(1, rel.count("/") + 1)}  # folders

@@ -21,6 +21,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -134,8 +135,8 @@ class BuildCache:
     analysis: str
     render: str
     pdf: str = ""
-    previous: dict = field(default_factory=dict)
-    entries: dict[str, dict] = field(default_factory=dict)
+    previous: dict[str, Any] = field(default_factory=dict)
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     hits: int = 0
     reused_files: int = 0
 
@@ -173,7 +174,7 @@ class BuildCache:
         entry = self.previous.get("providers", {}).get(slug)
         return self._adopt(slug, entry) if entry else None
 
-    def _adopt(self, slug: str, entry: dict) -> Scorecard | None:
+    def _adopt(self, slug: str, entry: dict[str, Any]) -> Scorecard | None:
         """Take over a previous manifest entry (its card, pages and key) for this build."""
         try:
             card = Scorecard.model_validate(entry["card"])

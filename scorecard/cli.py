@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .errors import ScorecardError
@@ -79,7 +79,7 @@ def build(
                            max_policy_mb=max_policy_mb, config=config, incremental=incremental)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not err.is_terminal) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -221,6 +221,31 @@ def fetch(
 
 
 @app.command()
+def add(
+    slug: Annotated[str, typer.Argument(help="The new provider's folder name: lowercase letters, digits, hyphens.")],
+    url: Annotated[str, typer.Option("--url", help="Address of its privacy policy.", show_default=False)],
+    name: Annotated[str, typer.Option("--name", help="Its name as readers see it (default: from the slug).",
+                                      show_default=False)] = "",
+    providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")] = 20.0,
+) -> None:
+    """Add a provider by the URL of its policy: write providers/SLUG/provider.yaml and fetch the first version."""
+    import shutil
+
+    from .errors import BuildFailed
+    from .fetch import FetchOptions, fetch_provider
+    from .providers import PROVIDER_FILE, load_provider, new_provider
+    from .rubric import load_rubric
+
+    folder = new_provider(providers, slug, url, name)
+    result = fetch_provider(load_provider(folder, load_rubric(None)), FetchOptions(timeout=timeout))
+    if result.failed:  # an empty provider would fail every build: nothing is added
+        shutil.rmtree(folder, ignore_errors=True)
+        raise BuildFailed(f"{slug}: the policy could not be fetched: {result.message}; nothing was added")
+    out.print(f"Added {slug}: {folder / PROVIDER_FILE}, {result.message}", markup=False, soft_wrap=True)
+
+
+@app.command()
 def diff(
     slug: Annotated[str, typer.Argument(help="The provider.")],
     since: Annotated[datetime | None, typer.Option(
@@ -246,6 +271,27 @@ def diff(
     sys.stdout.write(diff_text(change))
 
 
+@app.command()
+def serve(
+    out_dir: Annotated[Path, typer.Option("--out", help="The built site's folder.")] = Path("site"),
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = 8000,
+) -> None:
+    """Preview the built site at http://127.0.0.1:PORT/ (this computer only); Ctrl-C stops it."""
+    from .serve import preview_server
+
+    server = preview_server(out_dir, port)
+    host, bound = server.server_address[:2]
+    out.print(f"Serving {out_dir} at http://{host}:{bound}/ (only this computer can open it; Ctrl-C stops)",
+              markup=False, soft_wrap=True)
+    sys.stdout.flush()  # the address is read by whoever started us, maybe through a pipe
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: stopping is what the user asked for
+        pass
+    finally:
+        server.server_close()
+
+
 def main() -> None:
     """Console entry point: bad input is one line on stderr and exit 2, never a traceback (--debug shows it).
 
@@ -267,11 +313,13 @@ def main() -> None:
         _fail(exc, f"error: {where}{': ' if where else ''}{exc.strerror or exc}", 2)
     except typer.TyperException as exc:  # usage errors: Typer's own words on one line, exit 2
         if type(exc).__name__ == "NoArgsIsHelpError":  # plain `scorecard`: the help, as Typer shows it
-            exc.show()
+            show = getattr(exc, "show", None)
+            if show is not None:
+                show()
             sys.exit(exc.exit_code)
         hint = ""
         context = getattr(exc, "ctx", None)
-        if context is not None and getattr(context, "command_path", ""):
+        if context is not None and getattr(context, "command_path", None):
             hint = f" (see '{context.command_path} --help')"
         err.print(" ".join(f"error: {exc.format_message()}{hint}".split()), markup=False)
         sys.exit(exc.exit_code)

@@ -1,7 +1,12 @@
 """Errors a user can act on: one line naming the file (and line:col), turned into exit 2 by the CLI."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class ScorecardError(Exception):
@@ -61,8 +66,9 @@ def template_error(exc: BaseException) -> ScorecardError:
             if name.endswith(TEMPLATE_SUFFIXES):
                 path, line = name, tb.tb_lineno
             tb = tb.tb_next
-    if path is None and getattr(exc, "name", None):
-        path = exc.name
+    named = getattr(exc, "name", None)
+    if path is None and named:
+        path = named
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     if not type(exc).__module__.startswith("jinja2"):  # a Python error inside an expression: say which
         message = f"{type(exc).__name__}: {message}"
@@ -71,12 +77,12 @@ def template_error(exc: BaseException) -> ScorecardError:
     return ScorecardError(f"template error: {message}; fix the template", path, line)
 
 
-def templates_as_errors(func):
+def templates_as_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn a Jinja2 error raised anywhere in `func` into a ScorecardError naming the template."""
     import functools
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except ScorecardError:

@@ -25,8 +25,8 @@ from .errors import ScorecardError
 from .extract import extract_file
 from .fetch.snapshots import POLICY_VERSION_ID, list_versions, normalized
 from .limits import check_policy_file
-from .model import Evidence, Fact, PolicyVersion, PracticeScore, Provider, Rubric, Scorecard
-from .providers import CREDENTIALS, FACTS_FILE, input_files, load_provider
+from .model import MAIN_DOCUMENT, Evidence, Fact, PolicyVersion, PracticeScore, Provider, Rubric, Scorecard
+from .providers import CREDENTIALS, FACTS_FILE, PROVIDER_FILE, input_files, load_provider
 from .score import score
 from .text import Document
 from .yamlsource import load_yaml
@@ -166,8 +166,20 @@ def _signature(provider: Provider) -> tuple:
     return tuple(files)
 
 
-def compute_history(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> History:
+def versions_of(provider: Provider) -> list[PolicyVersion]:
+    """Every version of the provider's policy (or one of its documents), oldest first; a clear error when
+    there is none yet: a policy_url that was never fetched."""
     versions = list_versions(provider)
+    if not versions:
+        what = "the policy" if provider.document == MAIN_DOCUMENT else f"document '{provider.document}'"
+        field = "policy_file" if provider.document == MAIN_DOCUMENT else "a file"
+        raise ScorecardError(f"{what} has no file and no fetched version yet: run 'scorecard fetch"
+                             f" {provider.slug}' to download its URL, or add {field}", provider.folder / PROVIDER_FILE)
+    return versions
+
+
+def compute_history(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> History:
+    versions = versions_of(provider)
     documents, extracted = [], []
     for version in versions:
         if version.url and CREDENTIALS.match(version.url):  # a snapshot's .yaml: never published
@@ -355,7 +367,7 @@ def render_history(folders: list[Path], cards: list[Scorecard], rubric: Rubric, 
     for folder in folders:
         if folder.name in built:
             provider = load_provider(folder, rubric)
-            versions = list_versions(provider)
+            versions = versions_of(provider)
             if len(versions) == 1:  # nothing to compare: the build's scorecard (perhaps cached) is the history
                 card = built[folder.name]
                 histories[folder.name] = History(card.slug, card.name, [VersionCard(versions[0], None, card)], [])

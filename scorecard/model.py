@@ -111,6 +111,8 @@ class Evidence(BaseModel):
     # detection rules that read it so (empty for hand-written evidence).
     value: str = ""
     rules: list[str] = Field(default_factory=list)
+    # Which of the provider's documents the quote is from (DocumentInfo.id); "" is the privacy policy.
+    document: str = ""
 
 
 class Fact(BaseModel):
@@ -134,6 +136,35 @@ class Fact(BaseModel):
 # --- providers -------------------------------------------------------------------------------
 
 
+MAIN_DOCUMENT = "privacy"  # the id of the policy that provider.yaml's own policy_* fields describe
+DocumentKind = Literal["privacy", "cookies", "terms", "notice", "other"]
+DOCUMENT_KINDS: dict[str, str] = {"privacy": "Privacy policy", "cookies": "Cookie policy",
+                                  "terms": "Terms of service", "notice": "Regional notice", "other": "Document"}
+
+
+class DocumentInfo(Strict):
+    """One more document of a provider (provider.yaml's `documents:` list): a cookie policy, terms of
+    service, a state or regional notice. Its snapshots are kept in versions/<id>/, its annotated page is
+    <slug>/policy/<id>/."""
+
+    id: str = Field(default="", pattern=r"^$|^[a-z][a-z0-9-]{0,39}$",
+                    description="Names its versions/ folder and page (default: the kind): cookies, ca-notice.")
+    kind: DocumentKind = Field(description="privacy, cookies, terms, notice or other.")
+    title: str = Field(default="", description="As readers see it (default from the kind): 'California notice'.")
+    file: str = Field(default="", description="File name of the document, beside provider.yaml.")
+    url: str = Field(default="", description="Where `scorecard fetch` downloads it.")
+    date: dt.date | None = None
+    date_kind: Literal["effective", "retrieved", "archived", "updated"] = "retrieved"
+
+    @property
+    def key(self) -> str:
+        return self.id or self.kind
+
+    @property
+    def heading(self) -> str:
+        return self.title or DOCUMENT_KINDS[self.kind]
+
+
 class ProviderInfo(Strict):
     """providers/<slug>/provider.yaml"""
 
@@ -142,7 +173,11 @@ class ProviderInfo(Strict):
     policy_url: str = ""
     policy_date: dt.date | None = Field(default=None, description="Effective or retrieved date.")
     policy_date_kind: Literal["effective", "retrieved", "archived", "updated"] = "retrieved"
-    policy_file: str = Field(description="File name of the policy, beside provider.yaml.")
+    policy_file: str = Field(default="", description=(
+        "File name of the policy, beside provider.yaml; without it, the latest snapshot `scorecard fetch`"
+        " saved from policy_url in versions/."))
+    documents: list[DocumentInfo] = Field(default_factory=list, description=(
+        "The provider's other documents (cookie policy, terms, notices), each read with the policy."))
 
 
 class Provider(BaseModel):
@@ -150,10 +185,31 @@ class Provider(BaseModel):
     info: ProviderInfo
     folder: Path
     reviewed: dict[str, Fact] = Field(default_factory=dict)
+    document: str = MAIN_DOCUMENT  # which document this is: the privacy policy, or one of info.documents
+    title: str = DOCUMENT_KINDS["privacy"]
 
     @property
-    def policy_path(self) -> Path:
-        return self.folder / self.info.policy_file
+    def policy_path(self) -> Path | None:
+        """The document's own file; None when only its fetched versions hold it."""
+        return self.folder / self.info.policy_file if self.info.policy_file else None
+
+    @property
+    def versions_dir(self) -> Path:
+        """versions/ for the privacy policy, versions/<id>/ for another document."""
+        base = self.folder / "versions"
+        return base if self.document == MAIN_DOCUMENT else base / self.document
+
+    def documents(self) -> list[Provider]:
+        """The privacy policy (this provider), then each other document as a provider of its own: its
+        file, URL, date and versions/ folder, so fetching and history treat every document alike."""
+        views = [self]
+        for doc in self.info.documents:
+            info = self.info.model_copy(update={"policy_file": doc.file, "policy_url": doc.url,
+                                                "policy_date": doc.date, "policy_date_kind": doc.date_kind,
+                                                "documents": []})
+            views.append(Provider(slug=self.slug, info=info, folder=self.folder, document=doc.key,
+                                  title=doc.heading))
+        return views
 
 
 # --- scores ----------------------------------------------------------------------------------

@@ -9,14 +9,15 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from .errors import ScorecardError
-from .model import Fact, Provider, ProviderInfo, Rubric
+from .model import MAIN_DOCUMENT, Fact, Provider, ProviderInfo, Rubric
 from .rubric import check_value
-from .yamlsource import YamlDocument, load_yaml
+from .yamlsource import SHOWN, YamlDocument, load_yaml, shown
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 PROVIDER_FILE = "provider.yaml"
 FACTS_FILE = "facts.yaml"
 VERSIONS = "versions"  # fetch/snapshots.py keeps dated copies of the policy here
+POLICY_VERSION_ID = "policy"  # the version id of the policy file (fetch/snapshots.py)
 # Top-level names the site itself writes (build.py, render/, history.py) and a few it will: a provider
 # with one of these slugs would overwrite the site's own pages (tests/test_build.py checks the list).
 RESERVED_SLUGS = frozenset({"assets", "changes", "compare", "data", "methodology", "policy", "practices",
@@ -65,9 +66,10 @@ def check_inside(path: Path, folder: Path, what: str) -> None:
         raise ScorecardError(f"{what} is not a regular file (FIFOs, devices and sockets are never read)", path)
 
 
-def check_versions(folder: Path) -> None:
+def check_versions(folder: Path, documents: tuple[str, ...] = ()) -> None:
     """Every file of versions/ that a build reads (snapshots and their .yaml) is a regular file inside the
-    provider folder; the folder itself may not lead elsewhere."""
+    provider folder; the folder itself may not lead elsewhere. Its sub-folders hold the versions of the
+    provider's other documents (versions/<id>/) and must be named after one."""
     versions = folder / VERSIONS
     if not os.path.lexists(versions):
         return
@@ -77,24 +79,44 @@ def check_versions(folder: Path) -> None:
     if not versions.is_dir():
         return  # fetch/snapshots.py says what versions/ must be
     for path in sorted(versions.iterdir()):
-        if not path.name.startswith(".") and not (path.is_dir() and not path.is_symlink()):
+        if path.name.startswith("."):
+            continue
+        if not (path.is_dir() and not path.is_symlink()):
             check_inside(path, folder, "snapshot")
+            continue
+        if path.name not in documents:
+            known = f" (documents: {', '.join(documents)})" if documents else " (provider.yaml lists no documents)"
+            raise ScorecardError(f"versions/{path.name}/ is named after no document of provider.yaml{known};"
+                                 " rename or remove it", path)
+        for inner in sorted(path.iterdir()):
+            if not inner.name.startswith("."):
+                check_inside(inner, folder, "snapshot")
+
+
+def version_files(folder: Path) -> list[Path]:
+    """Snapshots and their .yaml in a versions folder (not its sub-folders)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.is_file())
 
 
 def input_files(provider: Provider) -> list[Path]:
-    """Every file of the provider folder that scorecard reads: what the build cache hashes."""
+    """Every file of the provider folder that scorecard reads: what the build cache hashes. provider.yaml
+    comes first."""
     folder = provider.folder
-    files = [folder / PROVIDER_FILE, provider.policy_path]
+    files = [folder / PROVIDER_FILE]
+    for document in provider.documents():
+        if document.policy_path is not None:
+            files.append(document.policy_path)
+        files += version_files(document.versions_dir)
     if os.path.lexists(folder / FACTS_FILE):
         files.append(folder / FACTS_FILE)
-    versions = folder / VERSIONS
-    if versions.is_dir():
-        files += sorted(p for p in versions.iterdir() if not p.name.startswith(".") and p.is_file())
     return files
 
 
 def policy_texts(provider: Provider) -> list[Path]:
-    """The policy and its snapshots (not their .yaml): the files the policy size limit applies to."""
+    """The policy, the other documents and their snapshots (not their .yaml): the files the policy size
+    limit applies to."""
     return [p for p in input_files(provider)[1:] if p.name != FACTS_FILE and p.suffix != ".yaml"]
 
 
@@ -132,24 +154,62 @@ def load_provider(folder: Path, rubric: Rubric) -> Provider:
         raise doc.error((), "provider.yaml must be a mapping with name and policy_file")
     info: ProviderInfo = doc.validate(ProviderInfo)
     check_info(doc, info)
-    policy = folder / info.policy_file
-    if Path(info.policy_file).name != info.policy_file or info.policy_file in ("", ".", ".."):
-        raise doc.error(("policy_file",), "policy_file must be a file name beside provider.yaml")
-    if policy.is_symlink() and not policy.resolve().is_relative_to(folder.resolve()):
-        raise doc.error(("policy_file",), f"policy file '{info.policy_file}' is a link to a file outside the"
-                        " provider folder; copy the policy into the folder")
-    if not policy.exists():
-        raise doc.error(("policy_file",), f"policy file '{info.policy_file}' not found beside provider.yaml")
-    if not policy.is_file():
-        raise doc.error(("policy_file",), f"policy file '{info.policy_file}' is not a regular file (FIFOs,"
-                        " devices, sockets and folders are never read)")
-    check_versions(folder)
+    if info.policy_file:
+        check_document_file(doc, folder, info.policy_file, ("policy_file",), "policy file")
+    elif not info.policy_url and not version_files(folder / VERSIONS):
+        raise doc.error((), "provider.yaml names no policy_file and no policy_url; add policy_file (the"
+                        " policy beside provider.yaml) or policy_url (then run 'scorecard fetch')")
+    check_documents(doc, folder, info)
+    check_versions(folder, tuple(d.key for d in info.documents))
     provider = Provider(slug=slug, info=info, folder=folder)
     facts_path = folder / FACTS_FILE
     if os.path.lexists(facts_path):
         check_inside(facts_path, folder, FACTS_FILE)
         provider.reviewed = load_reviewed(facts_path, rubric)
     return provider
+
+
+def check_document_file(doc: YamlDocument, folder: Path, name: str, where: tuple[str | int, ...], what: str) -> None:
+    """A document's file is a regular file beside provider.yaml (a link may not lead out of the folder)."""
+    policy = folder / name
+    if Path(name).name != name or name in (".", ".."):
+        raise doc.error(where, f"{where[-1]} must be a file name beside provider.yaml")
+    if policy.is_symlink() and not policy.resolve().is_relative_to(folder.resolve()):
+        raise doc.error(where, f"{what} '{name}' is a link to a file outside the provider folder; copy the"
+                        " policy into the folder")
+    if not policy.exists():
+        raise doc.error(where, f"{what} '{name}' not found beside provider.yaml")
+    if not policy.is_file():
+        raise doc.error(where, f"{what} '{name}' is not a regular file (FIFOs, devices, sockets and folders"
+                        " are never read)")
+
+
+# Document ids that would clash with the privacy policy's own pages and versions.
+RESERVED_DOCUMENT_IDS = frozenset({MAIN_DOCUMENT, POLICY_VERSION_ID})
+
+
+def check_documents(doc: YamlDocument, folder: Path, info: ProviderInfo) -> None:
+    """Each other document has a file or a URL, an id of its own, and credentials in no URL."""
+    seen: set[str] = set()
+    for i, document in enumerate(info.documents):
+        where: tuple[str | int, ...] = ("documents", i)
+        key = document.key
+        if key in RESERVED_DOCUMENT_IDS:
+            raise doc.error(where, f"document id '{key}' is taken by the privacy policy (provider.yaml's own"
+                            " policy_file and policy_url); give this document another id")
+        if key in seen:
+            raise doc.error(where, f"two documents have the id '{key}'; give each an id of its own (id: ...)")
+        seen.add(key)
+        for field, limit in (("file", 255), ("url", 2000), ("title", 200)):
+            if len(getattr(document, field)) > limit:
+                raise doc.error((*where, field), f"{field} is over the limit of {limit} characters; shorten it")
+        if CREDENTIALS.match(document.url):
+            raise doc.error((*where, "url"), "url holds a user name or password before '@'; remove them (the"
+                            " URL is published on the site)")
+        if document.file:
+            check_document_file(doc, folder, document.file, (*where, "file"), f"{document.heading} file")
+        elif not document.url:
+            raise doc.error(where, f"document '{key}' has neither file nor url; add one")
 
 
 def load_reviewed(path: Path, rubric: Rubric) -> dict[str, Fact]:
@@ -175,6 +235,8 @@ def load_reviewed(path: Path, rubric: Rubric) -> dict[str, Fact]:
 
 
 def _check_fact(doc: YamlDocument, rubric: Rubric, key: str, fact: Fact) -> None:
+    if key not in rubric.keys and len(key) > SHOWN:  # said short: a message never carries a whole file
+        raise doc.error(("facts", key), f"unknown practice '{shown(key)}'", at_key=True)
     if fact.practice != key:
         raise doc.error(("facts", key, "practice"), f"fact under '{key}' names practice '{fact.practice}'")
     try:
@@ -218,3 +280,40 @@ def load_providers(folders: list[Path], rubric: Rubric) -> list[Provider]:
 def discover(providers_dir: Path, rubric: Rubric) -> list[Provider]:
     """Every provider folder under `providers_dir`, sorted by slug."""
     return [load_provider(folder, rubric) for folder in provider_folders(providers_dir)]
+
+
+def new_provider(providers_dir: Path, slug: str, url: str, name: str = "") -> Path:
+    """`scorecard add`: providers/<slug>/provider.yaml with the policy's URL (no file: the first fetch
+    saves its text in versions/). Refuses a bad or reserved slug, a folder that exists, and a URL that is
+    not http(s) or holds credentials."""
+    from urllib.parse import urlsplit
+
+    import yaml
+
+    from .atomic import write_text_atomic
+
+    providers_dir = Path(providers_dir)
+    check_slug(slug, providers_dir)
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ScorecardError(f"--url must be an http:// or https:// address of the policy, not '{url}'")
+    if CREDENTIALS.match(url):
+        raise ScorecardError("--url holds a user name or password before '@'; remove them (the URL is published"
+                             " on the site)")
+    name = " ".join(name.split()) or slug.replace("-", " ").title()
+    if len(name) > MAX_LENGTHS["name"] or len(url) > MAX_LENGTHS["policy_url"]:
+        raise ScorecardError("--name or --url is too long for provider.yaml; shorten it")
+    folder = providers_dir / slug
+    if os.path.lexists(folder):
+        raise ScorecardError("a provider folder with this slug exists already; choose another slug or run"
+                             f" 'scorecard fetch {slug}'", folder)
+    if os.path.lexists(providers_dir) and not providers_dir.is_dir():
+        raise ScorecardError("not a folder; give the folder that holds one folder per provider", providers_dir)
+    providers_dir.mkdir(parents=True, exist_ok=True)
+    folder.mkdir()
+    data = {"name": name, "website": f"{parts.scheme}://{parts.netloc}", "policy_url": url.strip()}
+    text = ("# Made by `scorecard add`. The policy's text is fetched into versions/ by `scorecard fetch`;\n"
+            "# policy_file (a file beside this one) would be read instead.\n"
+            + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    write_text_atomic(folder / PROVIDER_FILE, text)
+    return folder

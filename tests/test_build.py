@@ -124,3 +124,21 @@ def test_the_manifest_lists_every_file_the_build_made(site):
     listed = set(json.loads((site / ".scorecard-manifest.json").read_text(encoding="utf-8"))["files"])
     made = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     assert listed == made
+
+
+def test_files_scorecard_did_not_make_are_told_apart(tmp_path):
+    """From the manifest's list; for a site of an older scorecard (no list), by the names it writes."""
+    from scorecard.build import foreign_files
+    from scorecard.cache import MANIFEST
+
+    out = tmp_path / "site"
+    for rel in ["index.html", "scorecards.pdf", "acme/index.html", "acme/scorecard.json", "gone/scorecard.json",
+                "CNAME", ".git/HEAD", "acme/notes.txt", ".scorecard-site"]:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("x", encoding="utf-8")
+    (out / "empty").mkdir()
+    writing = {"index.html", "acme/index.html", "acme/scorecard.json"}
+    assert foreign_files(out, writing) == [".git/HEAD", "CNAME", "empty"]  # no manifest: by name
+    (out / MANIFEST).write_text(json.dumps({"files": ["index.html", "scorecards.pdf", "acme/index.html",
+                                                      "acme/scorecard.json", "gone/scorecard.json"]}))
+    assert foreign_files(out, writing) == [".git/HEAD", "CNAME", "acme/notes.txt", "empty"]

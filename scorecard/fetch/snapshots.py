@@ -49,11 +49,14 @@ def sha256(data: bytes) -> str:
 
 
 def list_versions(provider: Provider) -> list[PolicyVersion]:
-    """The provider's own policy file and every snapshot, by date (the policy file first on a tie)."""
+    """The provider's own policy file (if it names one) and every snapshot, by date (the policy file first
+    on a tie). `provider` may be one of its documents (Provider.documents): its snapshots are in versions/<id>/."""
     info = provider.info
-    versions = [PolicyVersion(id=POLICY_VERSION_ID, date=info.policy_date, date_kind=info.policy_date_kind,
-                              path=provider.policy_path, url=info.policy_url)]
-    versions += _snapshots(provider.folder / VERSIONS_DIR)
+    versions = []
+    if provider.policy_path is not None:
+        versions.append(PolicyVersion(id=POLICY_VERSION_ID, date=info.policy_date, date_kind=info.policy_date_kind,
+                                      path=provider.policy_path, url=info.policy_url))
+    versions += _snapshots(provider.versions_dir)
     return sorted(versions, key=_order)
 
 
@@ -68,8 +71,8 @@ def _snapshots(folder: Path) -> list[PolicyVersion]:
         return []
     found = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.suffix == ".yaml":
-            continue
+        if path.name.startswith(".") or path.suffix == ".yaml" or (path.is_dir() and not path.is_symlink()):
+            continue  # a folder holds another document's versions (providers.check_versions names them)
         match = SNAPSHOT.match(path.name)
         if not match or not path.is_file():
             raise ScorecardError("not a policy snapshot: name them like 2026-11-23.md or 2026-11-23-2.txt",
@@ -104,8 +107,8 @@ def save_snapshot(provider: Provider, text: str, ext: str, day: dt.date, *, url:
                   retrieved: dt.datetime, content_type: str = "",
                   archived_on: dt.date | None = None) -> PolicyVersion:
     """Add a snapshot and its .yaml under versions/, under a name no earlier file has."""
-    folder = provider.folder / VERSIONS_DIR
-    folder.mkdir(exist_ok=True)
+    folder = provider.versions_dir
+    folder.mkdir(parents=True, exist_ok=True)
     stem = _free_stem(folder, day)
     data = text.encode("utf-8")
     meta = SnapshotMeta(file=f"{stem}.{ext}", url=url, final_url=final_url if final_url != url else "",
