@@ -61,7 +61,7 @@ def run(args: list[str], code: str) -> tuple[float, float]:
     """Wall and CPU seconds of one `python -m scorecard ...` process (and its PDF workers)."""
     env = dict(os.environ, PYTHONPATH=code) if code else dict(os.environ)
     cpu, start = cpu_children(), time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "scorecard", *args], env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "scorecard", *args], env=env, capture_output=True, text=True, check=False,
                           cwd=tempfile.gettempdir())  # not here: python -m puts the working folder first
     wall = time.perf_counter() - start
     if done.returncode != 0:

@@ -7,11 +7,12 @@ Ctrl-C leaves the previous site exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +22,9 @@ from .errors import BuildFailed, ScorecardError, templates_as_errors
 from .history import provider_history, render_history
 from .model import Provider, Rubric, Scorecard
 from .providers import load_provider, provider_folders
-from .render.config import load_config
+from .render.config import SiteConfig, load_config
 from .render.site import (
+    SHARED_FILES,
     SiteFiles,
     provider_file_names,
     rank,
@@ -94,27 +96,93 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
                             pdf_key(options.templates, options.page_size, config.base_url),
                             reuse=options.incremental)
 
-    report = BuildReport(out=out)
+    gc.freeze()  # the previous manifest is loaded: the collector need not walk it again and again
+    try:
+        report, kept_slugs, loaded = analyse_all(folders, rubric, cache, options, progress)
+        gc.freeze()  # every scorecard is made: from here the build only renders and writes
+        return finish(options, rubric, config, cache, folders, report, kept_slugs, loaded, progress)
+    finally:
+        gc.unfreeze()  # a library caller's next build starts as a fresh one would
+
+
+def analyse_all(folders: list[Path], rubric: Rubric, cache: BuildCache, options: BuildOptions,
+                progress: Progress) -> tuple[BuildReport, set[str], dict[str, Provider]]:
+    """Every provider's scorecard, from the build cache or extracted (in worker processes, one per core:
+    extraction is CPU-bound), in folder order. The first failure in that order stops the build, as it
+    would one provider at a time; with --keep-going a failed provider keeps its last good scorecard."""
+    report = BuildReport(out=Path(options.out))
     kept_slugs: set[str] = set()  # failed providers shown with their last good scorecard
+    loaded: dict[str, Provider] = {}
+    outcomes: list[Scorecard | ScorecardError | None] = []
+    todo: list[tuple[int, Provider, str]] = []
     for i, folder in enumerate(folders):
-        progress("extract", i, len(folders))
+        progress("extract", 0, len(folders))
         try:
             provider = load_provider(folder, rubric)  # every file it reads checked before one is hashed
             key = provider_key(provider, options.max_policy_mb)
-            card = cache.card(folder.name, key)
-            if card is None:
-                card = analyse(provider, rubric, options.max_policy_mb)
-                cache.remember(card, key)
-            report.cards.append(card)
+            loaded[folder.name] = provider
         except ScorecardError as exc:
             if not options.keep_going:
                 raise
-            kept = cache.last_good_card(folder.name)
-            if kept is not None:
-                report.cards.append(kept)
-                kept_slugs.add(kept.slug)
-            report.failures.append((folder.name, str(exc) + (" (its previous scorecard was kept)" if kept else "")))
+            outcomes.append(exc)
+            continue
+        outcomes.append(cache.card(folder.name, key))
+        if outcomes[-1] is None:
+            todo.append((i, provider, key))
+    for (i, provider, key), outcome in zip(todo, analyse_each(todo, rubric, options, progress, len(folders))):
+        if isinstance(outcome, Scorecard):
+            cache.remember(outcome, key)
+        elif not options.keep_going and not any(isinstance(o, ScorecardError) for o in outcomes[:i]):
+            raise outcome  # the first failure in folder order, as a build one provider at a time stops
+        outcomes[i] = outcome
+    for folder, outcome in zip(folders, outcomes):
+        if isinstance(outcome, Scorecard):
+            report.cards.append(outcome)
+            continue
+        kept = cache.last_good_card(folder.name)
+        if kept is not None:
+            report.cards.append(kept)
+            kept_slugs.add(kept.slug)
+        report.failures.append((folder.name, str(outcome) + (" (its previous scorecard was kept)" if kept else "")))
     progress("extract", len(folders), len(folders))
+    return report, kept_slugs, loaded
+
+
+def analyse_each(todo: list[tuple[int, Provider, str]], rubric: Rubric, options: BuildOptions, progress: Progress,
+                 total: int) -> Iterator[Scorecard | ScorecardError]:
+    """Scorecards (or the error each provider gave) in the order of `todo`."""
+    done = total - len(todo)
+    workers = min(options.jobs or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        for _i, provider, _key in todo:
+            yield analyse_or_error((provider, rubric, options.max_policy_mb))
+            done += 1
+            progress("extract", done, total)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
+        try:
+            jobs = ((provider, rubric, options.max_policy_mb) for _i, provider, _key in todo)
+            for outcome in pool.map(analyse_or_error, jobs, chunksize=max(1, min(16, len(todo) // (workers * 8)))):
+                done += 1
+                progress("extract", done, total)
+                yield outcome
+        except BaseException:  # Ctrl-C or the first failure: drop what is queued instead of waiting for it
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def analyse_or_error(job: tuple[Provider, Rubric, float | None]) -> Scorecard | ScorecardError:
+    provider, rubric, max_policy_mb = job
+    try:
+        return analyse(provider, rubric, max_policy_mb)
+    except ScorecardError as exc:
+        return exc
+
+
+def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: BuildCache, folders: list[Path],
+           report: BuildReport, kept_slugs: set[str], loaded: dict[str, Provider], progress: Progress) -> BuildReport:
+    """Render every page (reusing the previous site's where nothing changed) and write the site."""
+    out = Path(options.out)
     if len(report.cards) == len(kept_slugs):  # never replace a site with an empty or an unchanged one
         raise ScorecardError("no provider could be built, the site was left as it was: "
                           + "; ".join(msg for _slug, msg in report.failures), out)
@@ -122,7 +190,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     env = make_environment(options.templates)
     files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
     fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
-    files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb, cache))
+    files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb, cache, loaded))
     htmls: dict[str, str] = {}  # PDFs to render
     if options.pdf:  # WeasyPrint is imported only for a build that draws PDFs: 1 s of start-up otherwise
         from .render.pdf import comparison_html, pdf_html
@@ -149,7 +217,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     files.update(render_pdfs(htmls, options.jobs, progress))
     report.kept = foreign_files(out, set(files))
     files[MANIFEST] = cache.manifest(files)
-    write_site(out, files, report.kept)
+    if not (options.incremental and same_site(out, {MANIFEST: files[MANIFEST]}) and same_site(out, files)):  # nothing changed at all: the site in place is the one this build makes
+        write_site(out, files, report.kept)
     report.files = len(files)
     if report.failures:
         raise BuildFailed(f"{len(report.failures)} provider(s) failed: "
@@ -295,6 +364,22 @@ def foreign_files(out: Path, writing: set[str]) -> list[str]:
     return sorted(found)
 
 
+def same_site(out: Path, files: SiteFiles) -> bool:
+    """True when `out` already holds exactly these files: each reused one is the file in `out` itself and each
+    rendered one has the bytes on disk. The manifest lists every file, so the same manifest means the same
+    set of files; what scorecard did not make is in `out` already."""
+    try:
+        for rel, data in files.items():
+            if isinstance(data, Path):
+                if data != out / rel:
+                    return False
+            elif (out / rel).is_symlink() or (out / rel).read_bytes() != data:
+                return False
+    except OSError:
+        return False
+    return True
+
+
 def write_site(out: Path, files: SiteFiles, keep: Iterable[str] = ()) -> None:
     """Write into a temporary folder beside `out`, then swap it in; on any failure leave `out` alone.
     `keep`: paths in the current `out` that scorecard did not make, carried over as they are."""
@@ -309,9 +394,16 @@ def write_site(out: Path, files: SiteFiles, keep: Iterable[str] = ()) -> None:
         staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a site is meant to be served
         for rel in keep:
             carry_over(out / rel, safe_join(staging, rel))
+        folders: dict[str, Path] = {}  # each folder checked and made once, not once per file
         for rel, data in sorted(files.items()):
-            target = safe_join(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            folder_rel, _, name = rel.rpartition("/")
+            folder = folders.get(folder_rel)
+            if folder is None:
+                folder = folders[folder_rel] = safe_join(staging, folder_rel or ".")
+                folder.mkdir(parents=True, exist_ok=True)
+            if name in ("", ".", ".."):
+                raise ScorecardError(f"refusing to write outside the output folder: {rel}", staging)
+            target = folder / name
             if isinstance(data, Path):  # unchanged since the previous build (cache.py): link, else copy
                 link_or_copy(data, target)
             else:

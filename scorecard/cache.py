@@ -117,12 +117,31 @@ def provider_key(provider: Provider, max_policy_mb: float | None = None) -> str:
     return digest.hexdigest()
 
 
+_READ: dict[tuple[str, int, int, int], object] = {}
+
+
+def read_manifest(out: Path) -> object:
+    """The previous build's manifest as JSON data (None if unreadable). Read once per build, though the cache
+    and the list of files scorecard made both need it: at 10,000 providers it is tens of megabytes."""
+    path = out / MANIFEST
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    signature = (str(path.absolute()), info.st_ino, info.st_size, info.st_mtime_ns)
+    if signature not in _READ:
+        try:
+            data: object = json.loads(read_regular(path, 200_000_000).decode("utf-8"))
+        except (ScorecardError, ValueError):
+            data = None
+        _READ.clear()  # one manifest at a time
+        _READ[signature] = data
+    return _READ[signature]
+
+
 def made_files(out: Path) -> set[str] | None:
     """The files the previous build wrote into `out` (from its manifest), None if it did not say."""
-    try:
-        data = json.loads(read_regular(Path(out) / MANIFEST, 200_000_000).decode("utf-8"))
-    except (ScorecardError, ValueError):
-        return None
+    data = read_manifest(Path(out))
     files = data.get("files") if isinstance(data, dict) else None
     return {f for f in files if isinstance(f, str)} if isinstance(files, list) else None
 
@@ -144,12 +163,10 @@ class BuildCache:
     def open(cls, out: Path, analysis: str, render: str, pdf: str = "", reuse: bool = True) -> BuildCache:
         """The manifest of the site in `out`; with reuse=False, none (a full build that still writes one)."""
         cache = cls(out=Path(out), analysis=analysis, render=render, pdf=pdf)
+        _READ.clear()  # read afresh by each build (the cache changes what it adopts), then shared in it
         if not reuse:
             return cache
-        try:
-            data = json.loads(read_regular(cache.out / MANIFEST, 200_000_000).decode("utf-8"))
-        except (ScorecardError, ValueError):
-            return cache
+        data = read_manifest(cache.out)
         if isinstance(data, dict) and data.get("format") == FORMAT and data.get("analysis") == analysis:
             cache.previous = data
         return cache

@@ -133,19 +133,22 @@ def _scalar(node: yaml.Node, path: Path) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         line, col = _mark(node)
         raise ScorecardError("a key must be a plain value", path, line, col)
-    loader = yaml.SafeLoader("")
     try:
-        return loader.construct_object(node, deep=True)
+        return _SCALARS.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2024-13-45
         line, col = _mark(node)
         raise ScorecardError(f"bad value: {getattr(exc, 'problem', None) or exc}", path, line, col) from None
     finally:
-        loader.dispose()
+        _SCALARS.constructed_objects.clear()  # it remembers every node it built: forget them
+
+
+# Builds scalar values; one for every file (a loader per scalar was a third of reading provider.yaml).
+_SCALARS = yaml.constructor.SafeConstructor()
 
 
 # libyaml's composer where PyYAML was built with it: the same nodes and marks, ten times faster (a rubric and
 # its detectors are a third of a small run's start-up with the pure-Python one).
-COMPOSER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+COMPOSER: type[yaml.SafeLoader | yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _compose(text: str) -> yaml.Node | None:
