@@ -35,6 +35,7 @@ from .render.site import (
 from .render.templating import make_environment
 from .resources import bundled_providers, default_rubric
 from .rubric import load_rubric
+from .words import plural
 
 PROVIDER_FILES = ("index.html", "scorecard.json", "badge.svg")  # what render_provider_files writes
 ALL_PDF = "scorecards.pdf"  # every provider in one comparison document
@@ -221,7 +222,7 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
         write_site(out, files, report.kept)
     report.files = len(files)
     if report.failures:
-        raise BuildFailed(f"{len(report.failures)} provider(s) failed: "
+        raise BuildFailed(f"{plural(len(report.failures), 'provider')} failed: "
                           + "; ".join(f"{slug}: {msg}" for slug, msg in report.failures), out)
     return report
 

@@ -10,17 +10,53 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from .errors import ScorecardError
 from .model import Rubric, Scorecard
+from .words import plural
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+
+class PlainHelp:
+    """--help in words, not Typer's type placeholders (<bool>, <list[Path]>, {paths}): a flag shows no
+    value, an option its METAVAR, an argument its name in capitals (optional ones in brackets)."""
+
+    def get_params(self, ctx: typer.Context) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if isinstance(param, TyperArgument):
+                param.metavar = param.metavar or (param.name or "").upper()
+                param.display_type_rich = _no_type  # type: ignore[attr-defined]
+            elif isinstance(param, TyperOption) and param.metavar is None:
+                param.metavar = "" if param.is_flag else (param.name or "").upper()
+        return params
+
+
+def _no_type(ctx: typer.Context) -> None:
+    return None
+
+
+class Command(PlainHelp, TyperCommand):
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = ["[OPTIONS]"]
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = (param.metavar or "") + ("..." if param.nargs != 1 else "")
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+class Group(PlainHelp, TyperGroup):
+    pass
+
+
+app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Privacy scorecards: extract facts from policies, score them, build a site and PDFs.")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
@@ -38,11 +74,13 @@ class PageSize(str, enum.Enum):
     letter = "Letter"
 
 
-RubricOpt = Annotated[Path | None, typer.Option("--rubric", help="Rubric YAML file (default: the packaged one).")]
+RubricOpt = Annotated[Path | None, typer.Option("--rubric", metavar="FILE", help="Rubric YAML file (default: the packaged one).")]
 ProvidersOpt = Annotated[Path | None, typer.Option(
-    "--providers", help="Folder of provider folders (default: ./providers, else the bundled examples).")]
+    "--providers", metavar="FOLDER", help="Folder of provider folders (default: ./providers, else the bundled examples).")]
+WritableProvidersOpt = Annotated[Path, typer.Option(  # review and fetch write into it: never the bundled examples
+    "--providers", metavar="FOLDER", help="Folder of provider folders (default: ./providers).")]
 MaxPolicyOpt = Annotated[float | None, typer.Option(
-    "--max-policy-mb", min=0.001, help="Refuse policy files bigger than this (default: $SCORECARD_MAX_POLICY_MB or 20).")]
+    "--max-policy-mb", min=0.001, metavar="MB", help="Refuse policy files bigger than this (default: $SCORECARD_MAX_POLICY_MB or 20).")]
 
 
 @app.callback()
@@ -50,23 +88,23 @@ def options(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks
     state["debug"] = debug
 
 
-@app.command()
+@app.command(cls=Command)
 def build(
     providers: ProvidersOpt = None,
     rubric: RubricOpt = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Output folder, replaced atomically.")] = Path("site"),
+    out_dir: Annotated[Path, typer.Option("--out", metavar="FOLDER", help="Output folder, replaced atomically.")] = Path("site"),
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Render a PDF per provider.")] = True,
     templates: Annotated[Path | None, typer.Option(
-        "--templates", exists=True, file_okay=False, dir_okay=True,
+        "--templates", metavar="FOLDER", exists=True, file_okay=False, dir_okay=True,
         help="Folder of templates to use before the packaged ones.")] = None,
-    page_size: Annotated[PageSize, typer.Option("--page-size", help="PDF page size.")] = PageSize.a4,
+    page_size: Annotated[PageSize, typer.Option("--page-size", metavar="A4|Letter", help="PDF page size.")] = PageSize.a4,
     keep_going: Annotated[bool, typer.Option(
         "--keep-going", help="Build every provider that can be built; exit 1 if any failed.")] = False,
     jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="PDF worker processes (default: every core).", show_default=False)] = None,
+        "--jobs", "-j", min=1, metavar="N", help="PDF worker processes (default: every core).", show_default=False)] = None,
     max_policy_mb: MaxPolicyOpt = None,
     config: Annotated[Path | None, typer.Option(
-        "--config", help="Site config YAML: title, intro, colours (rebrand without new templates).")] = None,
+        "--config", metavar="FILE", help="Site config YAML: title, intro, colours (rebrand without new templates).")] = None,
     incremental: Annotated[bool, typer.Option(
         "--incremental/--full", help="Reuse the previous site's work for unchanged providers.")] = True,
 ) -> None:
@@ -91,16 +129,17 @@ def build(
     kept = ""
     if report.kept:  # the publisher's own files (CNAME, .git, robots.txt): carried over, said so
         tops = sorted({rel.split("/")[0] for rel in report.kept})
-        kept = (f"; kept {len(report.kept)} file(s) scorecard did not make: {', '.join(tops[:5])}"
+        kept = (f"; kept {plural(len(report.kept), 'file')} scorecard did not make: {', '.join(tops[:5])}"
                 + (f" and {len(tops) - 5} more" if len(tops) > 5 else ""))
-    err.print(f"Built {len(report.cards)} scorecards, {report.files} files in {report.out}{kept}", markup=False)
+    err.print(f"Built {plural(len(report.cards), 'scorecard')}, {plural(report.files, 'file')} in {report.out}{kept}",
+              markup=False)
 
 
-@app.command()
+@app.command(cls=Command)
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Policy files (.txt .md .html .pdf).")],
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE", help="Policy files (.txt .md .html .pdf).")],
     rubric: RubricOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", help="json, jsonl (one line per file) or yaml.")] = Format.json,
+    fmt: Annotated[Format, typer.Option("--format", metavar="json|jsonl|yaml", help="json, jsonl (one line per file) or yaml.")] = Format.json,
     max_policy_mb: MaxPolicyOpt = None,
 ) -> None:
     """Print the facts found in policy files, without building."""
@@ -128,9 +167,9 @@ def extract(
         sys.stdout.write(yaml.safe_dump_all(results, allow_unicode=True, sort_keys=False))
 
 
-@app.command()
+@app.command(cls=Command)
 def score(
-    dirs: Annotated[list[Path], typer.Argument(help="Provider folders.")],
+    dirs: Annotated[list[Path], typer.Argument(metavar="FOLDER", help="Provider folders.")],
     rubric: RubricOpt = None,
     max_policy_mb: MaxPolicyOpt = None,
 ) -> None:
@@ -166,7 +205,7 @@ def score_table(card: Scorecard, rubric: Rubric) -> Table:
     return table
 
 
-@app.command()
+@app.command(cls=Command)
 def validate(rubric: RubricOpt = None, providers: ProvidersOpt = None, max_policy_mb: MaxPolicyOpt = None) -> None:
     """Check the rubric, detectors and every provider folder; exit 0 or 2."""
     from .build import analyse, default_providers_dir
@@ -177,57 +216,61 @@ def validate(rubric: RubricOpt = None, providers: ProvidersOpt = None, max_polic
     found = discover(providers or default_providers_dir(), loaded)
     for provider in found:
         analyse(provider, loaded, max_policy_mb)  # the same checks as a build: size, text, reviewed quotes
-    out.print(f"OK: rubric {loaded.version} with {len(loaded.practices)} practices, {len(found)} providers")
+    out.print(f"OK: rubric {loaded.version} with {plural(len(loaded.practices), 'practice')},"
+              f" {plural(len(found), 'provider')}", markup=False)
 
 
-@app.command()
+@app.command(cls=Command)
 def review(
     slug: Annotated[str, typer.Argument(help="The provider to review.")],
-    providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
+    providers: WritableProvidersOpt = Path("providers"),
     rubric: RubricOpt = None,
     max_policy_mb: MaxPolicyOpt = None,
 ) -> None:
     """Write providers/SLUG/facts.yaml: extracted facts with quotes, for a person to confirm or override."""
-    from .providers import check_slug, load_provider
+    from .providers import check_slug, load_provider, require_providers_dir
     from .review import review as write_review
     from .rubric import load_rubric
 
     loaded = load_rubric(rubric)
-    provider = load_provider(Path(providers) / check_slug(slug, providers), loaded)
+    provider = load_provider(require_providers_dir(providers) / check_slug(slug, providers), loaded)
     path, kept, drafted = write_review(provider, loaded, max_policy_mb)
-    err.print(f"Wrote {path}: {kept} reviewed facts kept, {drafted} drafted for review")
+    err.print(f"Wrote {path}: {plural(kept, 'reviewed fact')} kept, {drafted:,} drafted for review", markup=False)
 
 
-@app.command()
+@app.command(cls=Command)
 def fetch(
     slugs: Annotated[list[str] | None, typer.Argument(
         help="Providers to fetch (default: every provider with a policy_url).", show_default=False)] = None,
-    providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
+    providers: WritableProvidersOpt = Path("providers"),
     rubric: RubricOpt = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a server.")] = 20.0,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for a server.")] = 20.0,
 ) -> None:
     """Download each policy_url; keep a dated snapshot in versions/ when the text changed. Exit 1 if any failed."""
     from .errors import BuildFailed
     from .fetch import FetchOptions, fetch_providers
+    from .providers import require_providers_dir
     from .rubric import load_rubric
 
-    results = fetch_providers(providers, load_rubric(rubric), slugs, FetchOptions(timeout=timeout),
+    results = fetch_providers(require_providers_dir(providers), load_rubric(rubric), slugs, FetchOptions(timeout=timeout),
                               report=lambda r: (err if r.failed else out).print(
                                   f"{r.slug}: {r.status}: {r.message}", markup=False, soft_wrap=True))
-    failed = sum(r.failed for r in results)
+    failed = len({r.slug.split("/")[0] for r in results if r.failed})  # a provider of several documents counts once
     if failed:
-        raise BuildFailed(f"{failed} of {len(results)} provider(s) could not be fetched; nothing saved before"
+        total = len({r.slug.split("/")[0] for r in results})
+        raise BuildFailed(f"{failed:,} of {plural(total, 'provider')} could not be fetched; nothing saved before"
                           " was changed")
 
 
-@app.command()
+@app.command(cls=Command)
 def add(
     slug: Annotated[str, typer.Argument(help="The new provider's folder name: lowercase letters, digits, hyphens.")],
-    url: Annotated[str, typer.Option("--url", help="Address of its privacy policy.", show_default=False)],
-    name: Annotated[str, typer.Option("--name", help="Its name as readers see it (default: from the slug).",
+    url: Annotated[str, typer.Option("--url", metavar="URL", help="Address of its privacy policy.", show_default=False)],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="Its name as readers see it (default: from the slug).",
                                       show_default=False)] = "",
-    providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")] = 20.0,
+    providers: Annotated[Path, typer.Option(
+        "--providers", metavar="FOLDER", help="Folder of provider folders, made if missing.")] = Path("providers"),
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for the server.")] = 20.0,
 ) -> None:
     """Add a provider by the URL of its policy: write providers/SLUG/provider.yaml and fetch the first version."""
     import shutil
@@ -245,23 +288,25 @@ def add(
     out.print(f"Added {slug}: {folder / PROVIDER_FILE}, {result.message}", markup=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(cls=Command)
 def diff(
     slug: Annotated[str, typer.Argument(help="The provider.")],
     since: Annotated[datetime | None, typer.Option(
-        "--from", formats=["%Y-%m-%d"], help="The version in force on this day (default: the one before --to).")] = None,
+        "--from", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="The version in force on this day (default: the one before --to).")] = None,
     until: Annotated[datetime | None, typer.Option(
-        "--to", formats=["%Y-%m-%d"], help="The version in force on this day (default: the latest).")] = None,
-    providers: Annotated[Path, typer.Option("--providers", help="Folder of provider folders.")] = Path("providers"),
+        "--to", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="The version in force on this day (default: the latest).")] = None,
+    providers: ProvidersOpt = None,
     rubric: RubricOpt = None,
 ) -> None:
     """Print what changed between two versions of a policy: score, grade, facts and sentences."""
+    from .build import default_providers_dir
     from .history import diff_text, pick, provider_history
-    from .providers import check_slug, load_provider
+    from .providers import check_slug, load_provider, require_providers_dir
     from .rubric import load_rubric
 
     loaded = load_rubric(rubric)
-    provider = load_provider(Path(providers) / check_slug(slug, providers), loaded)
+    folder = require_providers_dir(providers or default_providers_dir())
+    provider = load_provider(folder / check_slug(slug, folder), loaded)
     history = provider_history(provider, loaded)
     change = pick(history, since and since.date(), until and until.date())
     if change is None:
@@ -271,10 +316,10 @@ def diff(
     sys.stdout.write(diff_text(change))
 
 
-@app.command()
+@app.command(cls=Command)
 def serve(
-    out_dir: Annotated[Path, typer.Option("--out", help="The built site's folder.")] = Path("site"),
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = 8000,
+    out_dir: Annotated[Path, typer.Option("--out", metavar="FOLDER", help="The built site's folder.")] = Path("site"),
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, metavar="N", help="Port on 127.0.0.1 (0: any free one).")] = 8000,
 ) -> None:
     """Preview the built site at http://127.0.0.1:PORT/ (this computer only); Ctrl-C stops it."""
     from .serve import preview_server

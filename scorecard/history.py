@@ -22,13 +22,23 @@ from jinja2 import Environment
 from pydantic import TypeAdapter, ValidationError
 
 from .errors import ScorecardError
-from .extract import extract_file
+from .extract import extract
 from .fetch.snapshots import POLICY_VERSION_ID, list_versions, normalized
 from .limits import check_policy_file
-from .model import MAIN_DOCUMENT, Evidence, Fact, PolicyVersion, PracticeScore, Provider, Rubric, Scorecard
+from .model import (
+    DOCUMENT_KINDS,
+    MAIN_DOCUMENT,
+    Evidence,
+    Fact,
+    PolicyVersion,
+    PracticeScore,
+    Provider,
+    Rubric,
+    Scorecard,
+)
 from .providers import CREDENTIALS, FACTS_FILE, PROVIDER_FILE, input_files, load_provider
 from .score import score
-from .text import Document
+from .text import Document, Sentence, read_policy
 from .yamlsource import load_yaml
 
 MAX_PAIRS_SHOWN = 60  # changed sentences on a provider page; `scorecard diff` prints them all
@@ -36,11 +46,17 @@ MAX_PAIRS_SHOWN = 60  # changed sentences on a provider page; `scorecard diff` p
 
 @dataclass
 class VersionCard:
-    """One version, scored."""
+    """One version of the provider, scored: for a provider of several documents, the versions of each in
+    force from `version` (the one that changed last) on, read together (see combine)."""
 
     version: PolicyVersion
     document: Document | None  # None when the build's own scorecard stood in (a single version)
     card: Scorecard
+    versions: dict[str, PolicyVersion] = field(default_factory=dict)  # document id -> its version in force
+    texts: dict[str, Document] = field(default_factory=dict)  # document id -> its text (not kept in the cache)
+
+    def in_force(self) -> dict[str, PolicyVersion]:
+        return self.versions or {MAIN_DOCUMENT: self.version}
 
     @property
     def date(self) -> dt.date | None:
@@ -75,6 +91,14 @@ class Change:
     after: VersionCard
     facts: list[FactChange]
     sentences: list[SentencePair]
+    documents: list[str] = field(default_factory=list)  # ids of the documents that changed, added or went
+
+    @property
+    def changed_titles(self) -> list[str]:
+        """The documents that changed, as readers know them: 'Privacy policy', 'Cookie policy'."""
+        info = self.after.card.info
+        titles = {MAIN_DOCUMENT: DOCUMENT_KINDS[MAIN_DOCUMENT], **{d.key: d.heading for d in (info.documents if info else [])}}
+        return [titles.get(doc, doc) for doc in self.documents]
 
     @property
     def score_delta(self) -> int:
@@ -125,9 +149,9 @@ def history_to_json(history: History) -> object:
     """A history as JSON data for the build cache; the texts (documents) are left out: the changes
     that needed them are already computed."""
     def bare(v: VersionCard) -> VersionCard:
-        return VersionCard(v.version, None, v.card)
+        return VersionCard(v.version, None, v.card, v.versions)
     light = History(history.slug, history.name, [bare(v) for v in history.versions],
-                    [Change(c.slug, c.name, bare(c.before), bare(c.after), c.facts, c.sentences)
+                    [Change(c.slug, c.name, bare(c.before), bare(c.after), c.facts, c.sentences, c.documents)
                      for c in history.changes])
     return _history_adapter().dump_python(light, mode="json")
 
@@ -178,28 +202,117 @@ def versions_of(provider: Provider) -> list[PolicyVersion]:
     return versions
 
 
+def document_versions(provider: Provider) -> dict[str, list[PolicyVersion]]:
+    """Every version of each of the provider's documents, oldest first, the privacy policy first. The
+    versions of another document get ids under its own (cookies/2026-11-23): they name its pages."""
+    found: dict[str, list[PolicyVersion]] = {}
+    for view in provider.documents():
+        versions = versions_of(view)
+        if view.document != MAIN_DOCUMENT:
+            versions = [v.model_copy(update={"id": f"{view.document}/{v.id}"}) for v in versions]
+        found[view.document] = versions
+    return found
+
+
+def timeline(by_document: dict[str, list[PolicyVersion]]) -> list[tuple[PolicyVersion, dict[str, PolicyVersion]]]:
+    """The provider's states, oldest first, each with the version of every document in force (a document
+    not yet published is left out) and the version that stands for the state. A new version of one
+    document makes a new state; versions of other documents on the same day join it, so documents fetched
+    together are one change, not several."""
+    events = sorted(((v.date or dt.date.min, n, i, doc, v) for n, (doc, versions) in enumerate(by_document.items())
+                     for i, v in enumerate(versions)), key=lambda e: e[:3])
+    states: list[tuple[PolicyVersion, dict[str, PolicyVersion]]] = []
+    changed: set[str] = set()
+    day_of_last: dt.date | None = None
+    for day, _n, _i, doc, version in events:
+        if states and day == day_of_last and doc not in changed:
+            states[-1][1][doc] = version
+            changed.add(doc)
+            continue
+        in_force = dict(states[-1][1]) if states else {}
+        in_force[doc] = version
+        states.append((version, in_force))
+        changed, day_of_last = {doc}, day
+    return [(version, {doc: in_force[doc] for doc in by_document if doc in in_force})
+            for version, in_force in states]
+
+
+def combine(texts: dict[str, Document]) -> tuple[Document, list[tuple[str, int, int]]]:
+    """The documents as one text, so extraction weighs every sentence of every document together and the
+    extractor's own precedence settles what they disagree on; with each document's span in it."""
+    if len(texts) == 1:
+        (doc_id, document), = texts.items()
+        return document, [(doc_id, 0, len(document.text))]
+    parts, sentences, spans, offset = [], [], [], 0
+    for doc_id, document in texts.items():
+        parts.append(document.text)
+        sentences += [Sentence(s.start + offset, s.end + offset, s.section) for s in document.sentences]
+        spans.append((doc_id, offset, offset + len(document.text)))
+        offset += len(document.text) + 2
+    first = next(iter(texts.values()))
+    return Document(first.path, "\n\n".join(parts), sentences, first.format), spans
+
+
+def split_evidence(facts: dict[str, Fact], spans: list[tuple[str, int, int]]) -> dict[str, Fact]:
+    """Each quote of the combined text named by its document, with offsets into that document's text."""
+    result = {}
+    for key, fact in facts.items():
+        evidence = []
+        for ev in fact.evidence:
+            where = next(((d, a) for d, a, b in spans if a <= ev.start <= b and ev.end <= b), None)
+            if where is None or not ev.quote.strip():  # a reviewer's quote without a place: kept as written
+                evidence.append(ev)
+                continue
+            doc_id, start = where
+            evidence.append(ev.model_copy(update={"document": doc_id, "start": ev.start - start,
+                                                  "end": ev.end - start}))
+        result[key] = fact.model_copy(update={"evidence": evidence})
+    return result
+
+
+def read_version(version: PolicyVersion, rubric: Rubric, max_policy_mb: float | None) -> Document:
+    if version.url and CREDENTIALS.match(version.url):  # a snapshot's .yaml: never published
+        raise ScorecardError("the snapshot's url holds a user name or password before '@'; remove them"
+                             " (the URL is published on the site)", version.path.with_suffix(".yaml"))
+    check_policy_file(version.path, max_policy_mb)
+    return read_policy(version.path)
+
+
 def compute_history(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> History:
-    versions = versions_of(provider)
-    documents, extracted = [], []
-    for version in versions:
-        if version.url and CREDENTIALS.match(version.url):  # a snapshot's .yaml: never published
-            raise ScorecardError("the snapshot's url holds a user name or password before '@'; remove them"
-                                 " (the URL is published on the site)", version.path.with_suffix(".yaml"))
-        check_policy_file(version.path, max_policy_mb)
-        document, facts = extract_file(version.path, rubric)
-        documents.append(document)
-        extracted.append(facts)
+    by_document = document_versions(provider)
+    states = timeline(by_document)
+    read: dict[Path, Document] = {}
+    documents, extracted, spans, texts = [], [], [], []
+    for _version, in_force in states:
+        for version in in_force.values():
+            if version.path not in read:
+                read[version.path] = read_version(version, rubric, max_policy_mb)
+        state_texts = {doc: read[v.path] for doc, v in in_force.items()}
+        combined, where = combine(state_texts)
+        documents.append(combined)
+        extracted.append(extract(combined, rubric))
+        spans.append(where)
+        texts.append(state_texts)
+    versions = [version for version, _ in states]
     merged = carry_reviewed(provider, versions, documents, extracted)
     scored = []
-    for version, document, facts in zip(versions, documents, merged):
+    for (version, in_force), document, facts, where, state_texts in zip(states, documents, merged, spans, texts):
         info = provider.info
-        if version.id != POLICY_VERSION_ID:
-            info = info.model_copy(update={"policy_date": version.date, "policy_date_kind": version.date_kind,
-                                           "policy_url": version.url or info.policy_url})
-        card = score(rubric, facts, slug=provider.slug, name=provider.info.name, info=info)
-        scored.append(VersionCard(version, document, card))
+        main = in_force.get(MAIN_DOCUMENT)
+        if main is not None and main.id != POLICY_VERSION_ID:
+            info = info.model_copy(update={"policy_date": main.date, "policy_date_kind": main.date_kind,
+                                           "policy_url": main.url or info.policy_url})
+        card = score(rubric, split_evidence(facts, where), slug=provider.slug, name=provider.info.name, info=info)
+        scored.append(VersionCard(version, document, card, in_force if len(by_document) > 1 else {}, state_texts))
     changes = [compare(provider.slug, provider.info.name, a, b) for a, b in pairwise(scored)]
     return History(provider.slug, provider.info.name, scored, changes)
+
+
+def latest_facts(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> dict[str, Fact]:
+    """What extraction finds in the latest version of every document, read together (for `review`)."""
+    in_force = timeline(document_versions(provider))[-1][1]
+    combined, where = combine({doc: read_version(v, rubric, max_policy_mb) for doc, v in in_force.items()})
+    return split_evidence(extract(combined, rubric), where)
 
 
 def carry_reviewed(provider: Provider, versions: list[PolicyVersion], documents: list[Document],
@@ -297,8 +410,10 @@ def stands(cited: set[str], document: Document) -> bool:
 
 
 def compare(slug: str, name: str, before: VersionCard, after: VersionCard) -> Change:
+    old, new = before.in_force(), after.in_force()
+    documents = [doc for doc in dict.fromkeys([*new, *old]) if old.get(doc) != new.get(doc)]
     return Change(slug, name, before, after, fact_changes(before.card, after.card),
-                  sentence_changes(before.document, after.document))
+                  sentence_changes(before.document, after.document), documents if len(old) > 1 or len(new) > 1 else [])
 
 
 def fact_changes(before: Scorecard, after: Scorecard) -> list[FactChange]:
@@ -370,7 +485,7 @@ def render_history(folders: list[Path], cards: list[Scorecard], rubric: Rubric, 
         if folder.name in built:
             provider = (loaded or {}).get(folder.name) or load_provider(folder, rubric)
             versions = versions_of(provider)
-            if len(versions) == 1:  # nothing to compare: the build's scorecard (perhaps cached) is the history
+            if len(versions) == 1 and not provider.info.documents:  # nothing to compare: the build's scorecard (perhaps cached) is the history
                 card = built[folder.name]
                 histories[folder.name] = History(card.slug, card.name, [VersionCard(versions[0], None, card)], [])
             else:  # several versions: computed once, then kept in the build cache until the folder changes
@@ -405,6 +520,7 @@ def change_json(change: Change) -> dict:
 
     return {
         "slug": change.slug, "name": change.name, "before": side(change.before), "after": side(change.after),
+        **({"documents": change.documents} if change.documents else {}),
         "facts": [{"practice": fc.practice, "before": fc.before.value, "after": fc.after.value,
                    "needs_review": fc.after.fact.needs_review, "reason": fc.reason} for fc in change.facts],
         "sentences": [{"before": p.before, "after": p.after} for p in change.sentences],
@@ -457,6 +573,8 @@ def diff_text(change: Change) -> str:
     delta = f" ({change.score_delta:+d})" if change.score_delta else ""
     lines = [f"{change.name}: version {change.before.version.label} -> {change.after.version.label}",
              f"Score {a.score} -> {b.score}{delta}; grade {a.grade} -> {b.grade}", ""]
+    if change.documents:
+        lines[1:1] = [f"Documents changed: {', '.join(change.changed_titles)}"]
     lines.append(f"Facts changed: {len(change.facts)}" if change.facts else "Facts changed: none")
     for fc in change.facts:
         lines.append(f"  {fc.practice}: {fc.before.label} -> {fc.after.label} ({fc.reason})")

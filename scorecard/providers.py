@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from .errors import ScorecardError
-from .model import MAIN_DOCUMENT, Fact, Provider, ProviderInfo, Rubric
+from .model import MAIN_DOCUMENT, Evidence, Fact, Provider, ProviderInfo, Rubric
 from .rubric import check_value
 from .yamlsource import SHOWN, YamlDocument, load_yaml, shown
 
@@ -222,8 +222,13 @@ def load_reviewed(path: Path, rubric: Rubric) -> dict[str, Fact]:
     facts = dict(doc.data.get("facts") or {}) if isinstance(doc.data.get("facts"), dict) else None
     if facts is None and "facts" in doc.data:
         raise doc.error(("facts",), "'facts' must be a mapping of practice to fact")
+    _check_fields(doc, (), doc.data, ReviewedFacts.model_fields, "facts.yaml")
     for key, raw in (facts or {}).items():
         if isinstance(raw, dict):
+            _check_fields(doc, ("facts", key), raw, Fact.model_fields, f"the fact for '{key}'")
+            for i, ev in enumerate(raw.get("evidence") or [] if isinstance(raw.get("evidence"), list) else []):
+                if isinstance(ev, dict):
+                    _check_fields(doc, ("facts", key, "evidence", i), ev, Evidence.model_fields, "a quote")
             raw.setdefault("practice", key)
     parsed: ReviewedFacts = doc.validate(ReviewedFacts, data={**doc.data, "facts": facts or {}})
     reviewed: dict[str, Fact] = {}
@@ -232,6 +237,19 @@ def load_reviewed(path: Path, rubric: Rubric) -> dict[str, Fact]:
         if fact.source == "reviewed":
             reviewed[key] = fact
     return reviewed
+
+
+def _check_fields(doc: YamlDocument, where: tuple[str | int, ...], raw: dict[object, object],
+                  fields: dict[str, object], what: str) -> None:
+    """A misspelt field in a hand-edited file names every field it may have (and the likeliest one)."""
+    import difflib
+
+    for name in raw:
+        if str(name) not in fields:
+            close = difflib.get_close_matches(str(name), list(fields), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise doc.error((*where, str(name)), f"unknown field '{name}' in {what} ({hint}valid fields:"
+                            f" {', '.join(fields)})", at_key=True)
 
 
 def _check_fact(doc: YamlDocument, rubric: Rubric, key: str, fact: Fact) -> None:
@@ -247,11 +265,22 @@ def _check_fact(doc: YamlDocument, rubric: Rubric, key: str, fact: Fact) -> None
         raise doc.error(("facts", key), exc.message, at_key=True) from None
 
 
+# Every command says the same when the folder of providers is missing (build, validate and diff fall back
+# to the bundled examples first: build.default_providers_dir).
+NO_PROVIDERS = ("providers folder not found; give --providers FOLDER, or start one here with"
+                " 'scorecard add SLUG --url URL'")
+
+
+def require_providers_dir(providers_dir: Path) -> Path:
+    providers_dir = Path(providers_dir)
+    if not os.path.lexists(providers_dir):
+        raise ScorecardError(NO_PROVIDERS, providers_dir)
+    return providers_dir
+
+
 def provider_folders(providers_dir: Path) -> list[Path]:
     """Every provider folder under `providers_dir` (hidden ones skipped), sorted by name."""
-    providers_dir = Path(providers_dir)
-    if not providers_dir.exists():
-        raise ScorecardError("providers folder not found", providers_dir)
+    providers_dir = require_providers_dir(providers_dir)
     if not providers_dir.is_dir():
         raise ScorecardError("not a folder; give the folder that holds one folder per provider", providers_dir)
     folders = sorted(p for p in providers_dir.iterdir() if p.is_dir() and not p.name.startswith("."))

@@ -23,9 +23,8 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from .atomic import write_text_atomic
 from .errors import ScorecardError
-from .extract import extract_file
-from .history import versions_of
-from .limits import MAX_YAML_BYTES, check_policy_file, read_regular
+from .history import latest_facts
+from .limits import MAX_YAML_BYTES, read_regular
 from .model import Fact, Provider, Rubric
 from .providers import FACTS_FILE, load_reviewed
 
@@ -95,9 +94,7 @@ def review(provider: Provider, rubric: Rubric, max_policy_mb: float | None = Non
     path = provider.folder / FACTS_FILE
     writable(path)
     decided = load_reviewed(path, rubric) if path.is_file() else {}  # checked (aliases, sizes) before ruamel
-    latest = versions_of(provider)[-1].path  # review what the site shows: the newest version
-    check_policy_file(latest, max_policy_mb)
-    _document, extracted = extract_file(latest, rubric)
+    extracted = latest_facts(provider, rubric, max_policy_mb)  # what the site shows: every document's newest version
     yaml = round_trip()
     data: Any = None
     if path.is_file():

@@ -82,7 +82,7 @@ def test_keep_going_builds_the_others_and_exits_1(built, tmp_path):
     result = scorecard("build", "--providers", str(providers), "--out", str(out), "--no-pdf", "--keep-going",
                        cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {out}: 2 provider(s) failed: ")
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {out}: 2 providers failed: ")
     assert "Delta: " in result.stderr and "beta: " in result.stderr and "names no policy_file and no policy_url" in result.stderr
     assert (out / "alpha" / "index.html").is_file() and (out / "gamma" / "index.html").is_file()
     assert "beta: " in result.stderr and "(its previous scorecard was kept)" in result.stderr

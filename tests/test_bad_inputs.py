@@ -435,7 +435,7 @@ CASES: dict[str, Case] = {
         lambda tmp: ["validate", "--rubric", str(tmp / "nope.yaml")], "error: {tmp}/nope.yaml: file not found"),
     # --- provider folders ------------------------------------------------------------------------
     "providers folder missing": Case(
-        providers_arg("nowhere"), "error: {tmp}/nowhere: providers folder not found"),
+        providers_arg("nowhere"), "error: {tmp}/nowhere: providers folder not found; give --providers FOLDER, or start one here with 'scorecard add SLUG --url URL'"),
     "providers folder empty": Case(
         providers_arg("empty"), "error: {tmp}/empty: no provider folders found; add one folder per provider"),
     "providers path is a file": Case(
@@ -617,8 +617,8 @@ CASES: dict[str, Case] = {
     "template: fails while rendering": Case(template_runtime_error, "error: {tmp}/templates/methodology.html:4: template error: ZeroDivisionError: integer division or modulo by zero; fix the template"),
     # --- issue 9: --keep-going: the hostile provider fails alone (designed exit 1) ------------------------
     "keep-going: a snapshot linked to /etc/passwd": Case(
-        folder_case(link("versions/2026-01-02.txt", lambda tmp: "/etc/passwd"), command="keep-going"), "error: {tmp}/site: 1 provider(s) failed: acme: {tmp}/providers/acme/versions/2026-01-02.txt: snapshot is a link to a file outside the provider folder; copy the file into the folder", code=1),
-    "keep-going: a FIFO policy": Case(folder_case(fifo("policy.txt"), command="keep-going"), "error: {tmp}/site: 1 provider(s) failed: acme: {tmp}/providers/acme/provider.yaml:2:14: policy file 'policy.txt' is not a regular file (FIFOs, devices, sockets and folders are never read)", code=1),
+        folder_case(link("versions/2026-01-02.txt", lambda tmp: "/etc/passwd"), command="keep-going"), "error: {tmp}/site: 1 provider failed: acme: {tmp}/providers/acme/versions/2026-01-02.txt: snapshot is a link to a file outside the provider folder; copy the file into the folder", code=1),
+    "keep-going: a FIFO policy": Case(folder_case(fifo("policy.txt"), command="keep-going"), "error: {tmp}/site: 1 provider failed: acme: {tmp}/providers/acme/provider.yaml:2:14: policy file 'policy.txt' is not a regular file (FIFOs, devices, sockets and folders are never read)", code=1),
     # --- issue 9: more of the same, by other commands and files ---------------------------------------
     "extract: a FIFO": Case(special_extract("fifo"), "error: {tmp}/policy.txt: policy is not a regular file"),
     "extract: a link to /dev/zero": Case(special_extract("/dev/zero"), "error: {tmp}/policy.txt: policy is not a regular file"),
@@ -924,7 +924,7 @@ def beside(change: Callable[[Path, Path], None]) -> Callable[[Path], list[str]]:
 
 def built(tmp: Path, out: str, err: str) -> None:
     assert (tmp / "site" / "acme" / "index.html").is_file(), err
-    assert err.startswith("Built 1 scorecards"), err
+    assert err.startswith("Built 1 scorecard,"), err
 
 
 def review_name(name: str) -> Callable[[Path], list[str]]:
@@ -980,7 +980,7 @@ def review_twice(tmp: Path) -> list[str]:
 def kept_what_the_person_wrote(tmp: Path, out: str, err: str) -> None:
     text = (tmp / "providers" / "acme" / "facts.yaml").read_text(encoding="utf-8")
     assert text.startswith(PERSON_WROTE), text  # comments, order, quotes, flow style: as written
-    assert "1 reviewed facts kept" in err
+    assert "1 reviewed fact kept" in err
 
 
 def stale_folder(marked: bool, kind: str = "new") -> Callable[[Path], list[str]]:
@@ -1025,7 +1025,7 @@ def publisher_files(tmp: Path) -> list[str]:
 
 def publisher_files_kept(tmp: Path, out: str, err: str) -> None:
     site = tmp / "site"
-    assert re.fullmatch(f"Built 1 scorecards, [0-9]+ files in {re.escape(str(site))}; kept 5 file\\(s\\)"
+    assert re.fullmatch(f"Built 1 scorecard, [0-9]+ files in {re.escape(str(site))}; kept 5 files"
                         " scorecard did not make: .git, CNAME, acme, elsewhere, robots.txt\n", err), err
     assert (site / "CNAME").read_text(encoding="utf-8") == "scorecards.example.org\n"
     assert (site / ".git" / "HEAD").is_file() and (site / "robots.txt").is_file()

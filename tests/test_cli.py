@@ -90,7 +90,7 @@ def test_review_drafts_then_keeps_decisions(tmp_path):
     path.write_text(yaml.safe_dump(draft, sort_keys=False), encoding="utf-8")
     second = run("review", "cloudcone", "--providers", str(providers))
     assert second.returncode == 0, second.stderr
-    assert "1 reviewed facts kept" in second.stderr
+    assert "1 reviewed fact kept" in second.stderr
     kept = yaml.safe_load(path.read_text(encoding="utf-8"))["facts"]["dnt"]
     assert kept["value"] == "honored" and kept["note"] == "Checked the help page."
     assert str(kept["reviewed_on"]) == "2026-11-01" and kept["reviewer"] == "Ada"

@@ -44,7 +44,7 @@ def test_fetch_then_diff(tmp_path: Path):
         assert "acme: saved: new version acme/versions/" in every.stdout
         assert f"broken: failed: HTTP 404 Not Found from {server.url('/missing')}" in every.stderr
         assert every.stderr.rstrip().endswith(
-            "error: 1 of 2 provider(s) could not be fetched; nothing saved before was changed")
+            "error: 1 of 2 providers could not be fetched; nothing saved before was changed")
 
     assert len(list((root / "acme" / "versions").glob("*.md"))) == 2
     diff = run("diff", "acme", cwd=tmp_path)

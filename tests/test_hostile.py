@@ -194,7 +194,7 @@ def test_links_out_of_provider_folders_publish_nothing(tmp_path):
                              str(out), "--no-pdf", "--keep-going"], check=False, capture_output=True, text=True,
                             cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "CANARY": SECRET})
     assert result.returncode == 1, result.stderr
-    assert result.stderr.count("\n") == 1 and "4 provider(s) failed" in result.stderr
+    assert result.stderr.count("\n") == 1 and "4 providers failed" in result.stderr
     assert "scorecard-canary" not in result.stdout + result.stderr
     assert sorted(p.name for p in out.iterdir() if (p / "scorecard.json").exists()) == ["good"]
     for path in out.rglob("*"):

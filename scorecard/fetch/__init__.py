@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from ..errors import ScorecardError
-from ..model import PolicyVersion, Provider, Rubric
+from ..model import MAIN_DOCUMENT, PolicyVersion, Provider, Rubric
 from ..providers import load_provider
 from .http import USER_AGENT, FetchError, FetchOptions, Page, download
 from .maintext import main_text
@@ -94,10 +94,19 @@ def fetch_providers(providers_dir: Path, rubric: Rubric, slugs: list[str] | None
     results = []
     for folder in folders:
         try:
-            result = fetch_provider(load_provider(folder, rubric), options)
+            documents = load_provider(folder, rubric).documents()
         except ScorecardError as exc:
-            result = FetchResult(folder.name, "failed", str(exc))
-        results.append(result)
-        if report:
-            report(result)
+            documents, failed = [], FetchResult(folder.name, "failed", str(exc))
+            results.append(failed)
+            if report:
+                report(failed)
+        for document in documents:  # the privacy policy, then each other document (slug/id)
+            result = fetch_provider(document, options)
+            if document.document != MAIN_DOCUMENT:
+                result = replace(result, slug=f"{folder.name}/{document.document}")
+                if result.status == "skipped":
+                    result = replace(result, message="no url for this document in provider.yaml")
+            results.append(result)
+            if report:
+                report(result)
     return results

@@ -42,6 +42,8 @@ def scorecard_json(card: Scorecard) -> dict[str, Any]:
             "url": info.policy_url if info else "",
             "date": info.policy_date.isoformat() if info and info.policy_date else None,
             "date_kind": info.policy_date_kind if info else None,
+            **({"documents": [{"id": d.key, "kind": d.kind, "title": d.heading, "url": d.url}
+                              for d in info.documents]} if info and info.documents else {}),
         },
         "practices": {
             row.practice: {**fact_json(row.fact), "label": row.label, "points": row.points,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Evidence, PracticeScore, Scorecard
+from ..model import MAIN_DOCUMENT, Evidence, PracticeScore, Scorecard
 from ..text import Document
 from .doubt import disagreeing_values
 
@@ -89,15 +89,19 @@ def _kind(row: PracticeScore, value: str) -> tuple[str, str]:
     return row.label, ("unknown" if value == "not_stated" else row.verdict)
 
 
-def annotate(document: Document, card: Scorecard, labels: dict[tuple[str, str], tuple[str, str]]) -> AnnotatedPolicy:
+def annotate(document: Document, card: Scorecard, labels: dict[tuple[str, str], tuple[str, str]],
+             document_id: str = MAIN_DOCUMENT) -> AnnotatedPolicy:
     """`labels` maps (practice, value) to (label, kind): a quote that supports another value than the
-    fact's (sentences that disagree) is labelled with what it says, not with the answer chosen."""
+    fact's (sentences that disagree) is labelled with what it says, not with the answer chosen. Only the
+    quotes of `document_id` are highlighted (a quote naming no document is from the privacy policy)."""
     text = document.text
     spans: list[tuple[int, int, Tag, str]] = []
     missing: list[tuple[Tag, Evidence]] = []
     for row in card.practices:
         readings = disagreeing_values(row.fact) if row.fact.source != "reviewed" else [row.value]
         for i, ev in enumerate(row.fact.evidence):
+            if (ev.document or MAIN_DOCUMENT) != document_id:
+                continue  # highlighted on its own document's page
             label, kind = labels.get((row.practice, ev.value or row.value), _kind(row, row.value))
             if not ev.value and len(readings) > 1:  # older extraction: which reading this sentence gives is unknown
                 names = [labels.get((row.practice, v), (v, ""))[0] for v in readings]

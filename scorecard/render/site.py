@@ -4,13 +4,16 @@ Every link is relative (`root` is "" or "../"), so the site works from file:// a
 """
 from __future__ import annotations
 
+import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
 
 from ..errors import PolicyError, ScorecardError
-from ..model import NOT_STATED, Rubric, Scorecard
+from ..history import VersionCard
+from ..model import DOCUMENT_KINDS, MAIN_DOCUMENT, NOT_STATED, PolicyVersion, Rubric, Scorecard
 from ..text import Document, read_policy
 from .badge import badge_svg
 from .config import SiteConfig
@@ -63,49 +66,106 @@ def histories(env: Environment) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
+@dataclass
+class PolicyPage:
+    """One annotated page: a version of one of the provider's documents, shown with the scorecard of the
+    last provider version in which it was in force."""
+
+    document: str  # MAIN_DOCUMENT or a DocumentInfo id
+    title: str  # "Privacy policy", "Cookie policy"
+    version: PolicyVersion
+    card: VersionCard
+    latest: bool
+    name: str  # its file under <slug>/: policy/index.html, policy/cookies/2026-11-23/index.html
+
+    @property
+    def root(self) -> str:
+        return "../" * self.name.count("/")
+
+
+def document_titles(card: Scorecard) -> dict[str, str]:
+    """Document id -> its title, the privacy policy first."""
+    titles = {MAIN_DOCUMENT: DOCUMENT_KINDS[MAIN_DOCUMENT]}
+    for doc in card.info.documents if card.info else []:
+        titles[doc.key] = doc.heading
+    return titles
+
+
+def policy_pages(slug: str, history: Any, titles: dict[str, str]) -> list[PolicyPage]:
+    """Every annotated page of a provider: per document, its latest version, then each older one."""
+    pages: list[PolicyPage] = []
+    versions: list[VersionCard] = history.versions
+    for doc, title in titles.items():
+        shown: dict[str, tuple[PolicyVersion, VersionCard]] = {}  # version id -> (version, last state with it)
+        for state in versions:
+            version = state.in_force().get(doc)
+            if version is not None:
+                shown[version.id] = (version, state)
+        if not shown:
+            continue
+        latest_id = next(reversed(shown))
+        folder = "policy" if doc == MAIN_DOCUMENT else f"policy/{doc}"
+        for version_id, (version, state) in reversed(shown.items()):
+            latest = version_id == latest_id
+            name = f"{folder}/index.html" if latest else f"policy/{version_id}/index.html"
+            pages.append(PolicyPage(doc, title, version, state, latest, name))
+    return pages
+
+
 def provider_file_names(slug: str, env: Environment) -> list[str]:
     """Every file render_provider_files writes for this provider (the build cache reuses exactly these)."""
     names = [f"{slug}/{name}" for name in ("index.html", "scorecard.json", "badge.svg")]
     history = histories(env).get(slug)
     if history is not None:
-        names.append(f"{slug}/{POLICY_PAGE}")
-        names += [f"{slug}/policy/{v.version.id}/index.html" for v in history.versions[:-1]]
+        names += [f"{slug}/{page.name}" for page in policy_pages(slug, history, document_titles(history.current))]
     return names
 
 
-def _document(version_card: Any) -> Document | None:
+def _document(page: PolicyPage) -> Document | None:
     """The version's text: kept from extraction, or read again (a history from the build cache has none)."""
-    document: Document | None = version_card.document
+    document: Document | None = page.card.texts.get(page.document)
+    if document is None and page.document == MAIN_DOCUMENT and not page.card.versions:
+        document = page.card.document  # one document: the text extraction read
     if document is not None:
         return document
     try:
-        return read_policy(version_card.version.path)
+        return read_policy(page.version.path)
     except PolicyError:
         return None
 
 
 def render_policy_pages(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict[str, Any] | None,
                         has_pdf: bool = True) -> SiteFiles:
-    """<slug>/policy/index.html (the latest text) and policy/<version>/index.html for each older one."""
+    """<slug>/policy/index.html (the privacy policy's latest text), policy/<version>/index.html for each
+    older one, and the same under policy/<document>/ for each other document."""
     history = histories(env).get(card.slug)
     if history is None:
         return {}
     labels = value_labels(rubric)
+    titles = document_titles(card)
+    pages = policy_pages(card.slug, history, titles)
+    latest_of = {page.document: page for page in pages if page.latest}
     files: SiteFiles = {}
-    versions = history.versions
-    for i, version_card in enumerate(versions):
-        latest = i == len(versions) - 1
-        document = _document(version_card)
+    for page in pages:
+        document = _document(page)
         if document is None:
             continue
-        shown = card if latest else version_card.card
-        root = "../../" if latest else "../../../"
-        ctx = page_context(rubric, config, root, "policy", has_pdf)
+        shown = card if page.latest else page.card.card
+        here = page.name.removesuffix("index.html")
+
+        def rel(name: str, here: str = here) -> str:
+            return posixpath.relpath(name, here or ".")
+
+        ctx = page_context(rubric, config, page.root + "../", "policy", has_pdf)
         html = env.get_template("policy.html").render(
-            card=shown, current=card, annotated=annotate(document, shown, labels), version=version_card,
-            versions=versions, latest=latest, **ctx)
-        name = POLICY_PAGE if latest else f"policy/{version_card.version.id}/index.html"
-        files[f"{card.slug}/{name}"] = html.encode("utf-8")
+            card=shown, current=card, annotated=annotate(document, shown, labels, page.document), policy_page=page,
+            version=page.card, latest=page.latest, title=page.title, what=page.title[:1].lower() + page.title[1:],
+            provider_href=rel("index.html"),
+            version_links=[(p.version.label, rel(p.name), p is page, p.latest) for p in pages
+                           if p.document == page.document],
+            documents=[(p.title, rel(p.name), p.document == page.document) for p in latest_of.values()],
+            canonical=here, **ctx)
+        files[f"{card.slug}/{page.name}"] = html.encode("utf-8")
     return files
 
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 
-from ..model import NOT_STATED, PracticeScore, Scorecard
+from ..model import DOCUMENT_KINDS, MAIN_DOCUMENT, NOT_STATED, PracticeScore, Scorecard
 from ..resources import templates_dir
+from ..words import plural
 from .badge import embed_code
 from .doubt import checked, doubt, doubt_with_quotes, reader_note, shorten
 
@@ -41,6 +42,9 @@ def make_environment(user_templates: Path | None = None) -> Environment:
     env.globals["has_policy"] = lambda slug: isinstance(found := env.globals.get("histories"), dict) and slug in found
     env.filters["web_url"] = web_url
     env.filters["shorten"] = shorten
+    env.filters["plural"] = plural  # {{ n | plural("provider") }}: "1 provider", "2 providers"
+    env.filters["in_document"] = in_document
+    env.filters["document_name"] = document_name
     return env
 
 
@@ -58,6 +62,22 @@ def summary_rows(card: Scorecard) -> list[PracticeScore]:
     """A provider's practices for the plain-words summary: good first, then bad, then silence."""
     order = {"good": 0, "bad": 1, "neutral": 2}
     return sorted(card.practices, key=lambda r: (r.value == NOT_STATED, order.get(r.verdict, 3)))
+
+
+def in_document(policy_page: str, document: str) -> str:
+    """The annotated page of a quote's document: .../policy/index.html for the privacy policy,
+    .../policy/<document>/index.html for another (render/site.py writes them there)."""
+    if not document or document == MAIN_DOCUMENT or not policy_page.endswith("policy/index.html"):
+        return policy_page
+    return policy_page.removesuffix("index.html") + f"{document}/index.html"
+
+
+def document_name(document: str) -> str:
+    """How a link names a quote's document: 'policy' for the privacy policy, else its kind in words."""
+    if not document or document == MAIN_DOCUMENT:
+        return "policy"
+    title = DOCUMENT_KINDS.get(document, document.replace("-", " "))
+    return title[:1].lower() + title[1:]
 
 
 def web_url(url: str) -> str:

@@ -272,3 +272,41 @@ def test_compare_at_390_px_stacks_providers(browser: Browser, built_site: Path, 
     page.screenshot(path=str(screenshots / "compare-390.png"), full_page=True)
     v.close()
     v.check()
+
+
+@pytest.fixture(scope="module")
+def documents_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A provider of three documents (tests/test_documents.py), built without PDFs."""
+    import subprocess
+    import sys
+
+    from ..test_documents import acme
+
+    root = tmp_path_factory.mktemp("documents-site")
+    acme(root)
+    built = subprocess.run([sys.executable, "-m", "scorecard", "build", "--no-pdf", "--out", "site"], cwd=root,
+                           capture_output=True, text=True, timeout=300, check=False)
+    assert built.returncode == 0, built.stderr
+    return root / "site"
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_quote_of_another_document_lands_on_its_page(browser: Browser, documents_site: Path, screenshots: Path,
+                                                       javascript: bool) -> None:
+    v = Visit(browser, documents_site, viewport={"width": 360, "height": 740}, device_scale_factor=1,
+              java_script_enabled=javascript)
+    page = v.go("acme/index.html")
+    page.locator("#third_party_tracking a.in-context", has_text="cookie policy").first.click()
+    expect(page).to_have_url(re.compile(r"/acme/policy/cookies/index\.html#q-third_party_tracking-0$"))
+    landed_on_highlight(page)
+    page.screenshot(path=str(screenshots / f"policy-cookies-360{'' if javascript else '-nojs'}.png"), full_page=True)
+    if javascript:  # axe-core needs scripts; the width and the links are checked both ways
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert axe_violations(page) == []
+    page.get_by_role("link", name="Terms of service").first.click()
+    expect(page).to_have_url(re.compile(r"/acme/policy/terms/index\.html$"))
+    if javascript:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert axe_violations(page) == []
+    v.close()
+    v.check()
