@@ -198,8 +198,9 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
     for card in report.cards:
         names = provider_file_names(card.slug, env)
         if card.slug in kept_slugs:  # its history was not computed: keep every page the last build made for it
-            names = [n for n in sorted(made_files(out) or ()) if n.startswith(f"{card.slug}/")
-                     and n != f"{card.slug}/scorecard.pdf"] or names
+            made = [n for n in sorted(made_files(out) or ()) if n.startswith(f"{card.slug}/")
+                    and n != f"{card.slug}/scorecard.pdf"]
+            names = made + [n for n in names if not n.startswith(f"{card.slug}/")] if made else names
         pages = cache.reusable(card.slug, names)
         files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf))
         pdf = options.pdf and cache.reusable(card.slug, [f"{card.slug}/scorecard.pdf"], pdf=True)
@@ -209,12 +210,17 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
             htmls[f"{card.slug}/scorecard.pdf"] = pdf_html(card, rubric, env, page_size=options.page_size,
                                                            built_on=policy_day(card),
                                                            user_templates=options.templates, site=config)
-    reused_shared = cache.reusable_shared(shared_file_names(rubric) + [ALL_PDF] * options.pdf)
+    reused_shared = cache.reusable_shared(shared_file_names(rubric, len(report.cards)))
     files.update(reused_shared or render_shared_files(report.cards, rubric, env, config, options.templates,
                                                       has_pdf=options.pdf))
-    if options.pdf and not reused_shared:
-        htmls[ALL_PDF] = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
-                                         built_on=max(map(policy_day, report.cards)))
+    if options.pdf:  # redrawn only when its own HTML changed: a provider's new quote does not redraw it
+        html = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
+                               built_on=max(map(policy_day, report.cards)))
+        kept_pdf = cache.reusable_document(ALL_PDF, html)
+        if kept_pdf:
+            files.update(kept_pdf)
+        else:
+            htmls[ALL_PDF] = html
     files.update(render_pdfs(htmls, options.jobs, progress))
     report.kept = foreign_files(out, set(files))
     files[MANIFEST] = cache.manifest(files)

@@ -158,6 +158,7 @@ class BuildCache:
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     hits: int = 0
     reused_files: int = 0
+    documents: dict[str, str] = field(default_factory=dict)  # a document of the site -> hash of its HTML
 
     @classmethod
     def open(cls, out: Path, analysis: str, render: str, pdf: str = "", reuse: bool = True) -> BuildCache:
@@ -238,6 +239,16 @@ class BuildCache:
             return None
         return self._previous_files(names)
 
+    def reusable_document(self, name: str, html: str) -> dict[str, Path] | None:
+        """A PDF of the previous site drawn from exactly this HTML, with the same PDF templates and page size
+        (scorecards.pdf: keyed on its own content, not on every provider's inputs). Remembers the HTML's hash
+        for the next build either way."""
+        digest = hashlib.sha256(f"{self.pdf}\0".encode() + html.encode("utf-8")).hexdigest()
+        self.documents[name] = digest
+        if not self.same_pdf or self.previous.get("documents", {}).get(name) != digest:
+            return None
+        return self._previous_files([name])
+
     def _previous_files(self, names: Iterable[str]) -> dict[str, Path] | None:
         """The named files of the previous site, if every one is still a plain file there."""
         paths = {name: self.out / name for name in names}
@@ -249,7 +260,7 @@ class BuildCache:
     def manifest(self, files: Iterable[str] = ()) -> bytes:
         """The manifest, listing `files`: what this build wrote, so the next one knows what it did not."""
         data = {"format": FORMAT, "scorecard": __version__, "analysis": self.analysis, "render": self.render, "pdf": self.pdf,
-                "shared": self.shared_key(),
+                "shared": self.shared_key(), "documents": dict(sorted(self.documents.items())),
                 "providers": {slug: self.entries[slug] for slug in sorted(self.entries)},
                 "files": sorted(set(files) | {MANIFEST})}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

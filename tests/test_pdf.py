@@ -111,6 +111,27 @@ def test_restyling_the_site_keeps_the_pdfs_and_a_pdf_style_change_redoes_them(tm
     assert any("Serif" in name for name, _ in embedded_fonts(PdfReader(out / "cloudpockets" / "scorecard.pdf")))
 
 
+def test_scorecards_pdf_is_redrawn_only_when_its_own_content_changes(tmp_path: Path) -> None:
+    """Keyed on its HTML: a provider's new website (not in the comparison) keeps it; a new name redraws it."""
+    providers = copy_providers(tmp_path / "providers", ["cloudpockets"])
+    out = tmp_path / "site"
+    info = providers / "cloudpockets" / "provider.yaml"
+
+    def run() -> tuple[int, int]:
+        build(BuildOptions(providers=providers, out=out, jobs=1))
+        return (out / "scorecards.pdf").stat().st_ino, (out / "cloudpockets" / "scorecard.pdf").stat().st_ino
+
+    every, one = run()
+    info.write_text(info.read_text(encoding="utf-8").replace("website: https://", "website: https://www2."),
+                    encoding="utf-8")
+    every2, one2 = run()
+    assert every2 == every  # the same comparison: the previous file, hardlinked
+    info.write_text(info.read_text(encoding="utf-8").replace("name: ", "name: Renamed ", 1), encoding="utf-8")
+    every3, _ = run()
+    assert every3 != every
+    assert "Renamed" in " ".join(p.extract_text() for p in PdfReader(out / "scorecards.pdf").pages)
+
+
 def pdf_text(path: Path) -> str:
     return " ".join(PdfReader(path).pages[0].extract_text().split())
 
