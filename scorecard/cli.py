@@ -23,27 +23,27 @@ from .model import Rubric, Scorecard
 from .words import plural
 
 
-class PlainHelp:
+def plain_help(params: list[Any]) -> list[Any]:
     """--help in words, not Typer's type placeholders (<bool>, <list[Path]>, {paths}): a flag shows no
     value, an option its METAVAR, an argument its name in capitals (optional ones in brackets)."""
-
-    def get_params(self, ctx: typer.Context) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
-        for param in params:
-            if isinstance(param, TyperArgument):
-                param.metavar = param.metavar or (param.name or "").upper()
-                param.display_type_rich = _no_type  # type: ignore[attr-defined]
-            elif isinstance(param, TyperOption) and param.metavar is None:
-                param.metavar = "" if param.is_flag else (param.name or "").upper()
-        return params
+    for param in params:
+        if isinstance(param, TyperArgument):
+            param.metavar = param.metavar or (param.name or "").upper()
+            setattr(param, "display_type_rich", _no_type)  # noqa: B010 - the name column already says it
+        elif isinstance(param, TyperOption) and param.metavar is None:
+            param.metavar = "" if param.is_flag else (param.name or "").upper()
+    return params
 
 
-def _no_type(ctx: typer.Context) -> None:
+def _no_type(ctx: Any) -> None:
     return None
 
 
-class Command(PlainHelp, TyperCommand):
-    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+class Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return plain_help(super().get_params(ctx))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = ["[OPTIONS]"]
         for param in self.get_params(ctx):
             if isinstance(param, TyperArgument):
@@ -52,8 +52,9 @@ class Command(PlainHelp, TyperCommand):
         return pieces
 
 
-class Group(PlainHelp, TyperGroup):
-    pass
+class Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return plain_help(super().get_params(ctx))
 
 
 app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -326,7 +327,7 @@ def serve(
 
     server = preview_server(out_dir, port)
     host, bound = server.server_address[:2]
-    out.print(f"Serving {out_dir} at http://{host}:{bound}/ (only this computer can open it; Ctrl-C stops)",
+    out.print(f"Serving {out_dir} at http://{host!s}:{bound}/ (only this computer can open it; Ctrl-C stops)",
               markup=False, soft_wrap=True)
     sys.stdout.flush()  # the address is read by whoever started us, maybe through a pipe
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -240,7 +241,7 @@ def load_reviewed(path: Path, rubric: Rubric) -> dict[str, Fact]:
 
 
 def _check_fields(doc: YamlDocument, where: tuple[str | int, ...], raw: dict[object, object],
-                  fields: dict[str, object], what: str) -> None:
+                  fields: Mapping[str, object], what: str) -> None:
     """A misspelt field in a hand-edited file names every field it may have (and the likeliest one)."""
     import difflib
 

@@ -92,7 +92,7 @@ def document_titles(card: Scorecard) -> dict[str, str]:
     return titles
 
 
-def policy_pages(slug: str, history: Any, titles: dict[str, str]) -> list[PolicyPage]:
+def policy_pages(history: Any, titles: dict[str, str]) -> list[PolicyPage]:
     """Every annotated page of a provider: per document, its latest version, then each older one."""
     pages: list[PolicyPage] = []
     versions: list[VersionCard] = history.versions
@@ -155,7 +155,7 @@ def provider_file_names(slug: str, env: Environment) -> list[str]:
     names.append(f"{COMPARE_DATA}/{slug}.js")
     history = histories(env).get(slug)
     if history is not None:
-        names += [f"{slug}/{page.name}" for page in policy_pages(slug, history, document_titles(history.current))]
+        names += [f"{slug}/{page.name}" for page in policy_pages(history, document_titles(history.current))]
     return names
 
 
@@ -181,7 +181,7 @@ def render_policy_pages(card: Scorecard, rubric: Rubric, env: Environment, confi
         return {}
     labels = value_labels(rubric)
     titles = document_titles(card)
-    pages = policy_pages(card.slug, history, titles)
+    pages = policy_pages(history, titles)
     latest_of = {page.document: page for page in pages if page.latest}
     files: SiteFiles = {}
     for page in pages:
