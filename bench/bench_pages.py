@@ -20,7 +20,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import largest, make_providers  # noqa: E402
+from bench_build import largest, make_providers
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -54,7 +54,7 @@ def measure(site: Path, runs: int, browser: object) -> None:
         context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
         page = context.new_page()
         outside: list[str] = []
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(site.as_uri()) else None)
+        page.on("request", lambda r, seen=outside: seen.append(r.url) if not r.url.startswith(site.as_uri()) else None)
         times = [load(page, f"{site.as_uri()}/{rel}", compare) for _ in range(runs)]
         elements = page.evaluate("document.getElementsByTagName('*').length")
         size = (site / rel).stat().st_size

@@ -233,7 +233,7 @@ def compare_script(card: Scorecard, rubric: Rubric, env: Environment, config: Si
     macros = env.get_template("_compare.html").make_module(page_context(rubric, config, "../", "compare", has_pdf))
     column = {"slug": card.slug, "head": str(macros.head(card)),  # type: ignore[attr-defined]
               "cells": [str(macros.cell(card, row)) for row in card.practices]}  # type: ignore[attr-defined]
-    return f"scorecardCompare({json.dumps(column, ensure_ascii=False)});\n".encode("utf-8")
+    return f"scorecardCompare({json.dumps(column, ensure_ascii=False)});\n".encode()
 
 
 def compare_choices(cards: list[Scorecard]) -> bytes:
@@ -241,7 +241,7 @@ def compare_choices(cards: list[Scorecard]) -> bytes:
     of the compare page (a list of names, never the tables: those load one provider at a time)."""
     rows = [[c.slug, c.name, c.grade, c.score] for c in cards]
     listed = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    return f"window.scorecardProviders = {listed};\n".encode("utf-8")
+    return f"window.scorecardProviders = {listed};\n".encode()
 
 
 def shared_file_names(rubric: Rubric, providers: int = 0) -> list[str]:
