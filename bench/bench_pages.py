@@ -1,9 +1,10 @@
 """How fast the pages a reader opens load, in headless Chromium (Debian's /usr/bin/chromium), from file://.
 
-    python bench/bench_pages.py [--providers 1000 20000] [--site DIR ...] [--runs 3]
+    python bench/bench_pages.py [--providers 1000 20000] [--site DIR ...] [--synthetic] [--runs 3]
 
 Builds an HTML-only site of each size from the bundled providers (as bench_build.py does; --site uses sites
-already built instead), then opens index.html and compare/index.html (which loads its two providers'
+already built instead; --synthetic renders only the pages that list every provider, the index pages, compare
+and its scripts, from the five bundled scorecards copied under new names: minutes less at 20,000), then opens index.html and compare/index.html (which loads its two providers'
 columns) --runs times each in a fresh page and reports the fastest and slowest load: for the index, until
 the load event; for compare, until both chosen providers' tables are in the page. Also the page's size,
 its elements, and the largest page of the site. Target: 0.5 s at 1,000 and at 20,000 providers.
@@ -38,6 +39,32 @@ def build_site(count: int, tmp: Path) -> Path:
     return out
 
 
+def synthetic_site(count: int, tmp: Path) -> Path:
+    """The shared pages and compare scripts of a site of `count` providers, from the bundled five analysed once
+    and copied under new names (provider pages are not written: the pages measured only link to them)."""
+    from scorecard.build import analyse
+    from scorecard.providers import discover
+    from scorecard.render.site import compare_script, render_shared_files
+    from scorecard.render.templating import make_environment
+    from scorecard.resources import bundled_providers
+    from scorecard.rubric import load_rubric
+
+    rubric = load_rubric()
+    bundled = [analyse(p, rubric) for p in discover(bundled_providers(), rubric)]
+    cards = [bundled[i % len(bundled)].model_copy(update={"slug": f"{bundled[i % len(bundled)].slug}-{i:05d}",
+                                                          "name": f"{bundled[i % len(bundled)].name} {i}"})
+             for i in range(count)]
+    env = make_environment()
+    files = render_shared_files(cards, rubric, env, None, has_pdf=False)
+    files.update({f"data/compare/{c.slug}.js": compare_script(c, rubric, env, None, False) for c in cards})
+    out = tmp / f"synthetic-{count}"
+    for rel, data in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data if isinstance(data, bytes) else data.read_bytes())
+    print(f"rendered the shared pages of {count} providers (synthetic)", flush=True)
+    return out
+
+
 def load(page: Page, url: str, compare: bool) -> float:
     """Seconds from the start of navigation to the load event (index) or to both tables shown (compare)."""
     page.goto("about:blank")
@@ -68,11 +95,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--providers", type=int, nargs="+", default=[1000, 20000])
     parser.add_argument("--site", type=Path, nargs="*", default=[], help="sites already built (skips building)")
+    parser.add_argument("--synthetic", action="store_true", help="only the shared pages, from copied scorecards")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="scorecard-pages-") as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for site in args.site or [build_site(n, Path(tmp)) for n in args.providers]:
+        make = synthetic_site if args.synthetic else build_site
+        for site in args.site or [make(n, Path(tmp)) for n in args.providers]:
             measure(site.resolve(), args.runs, browser)
         browser.close()
 

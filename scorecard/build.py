@@ -17,6 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import Environment
+
 from .cache import MANIFEST, BuildCache, analysis_key, made_files, pdf_key, provider_key, render_key
 from .errors import BuildFailed, ScorecardError, templates_as_errors
 from .history import provider_history, render_history
@@ -220,8 +222,9 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
         if kept_pdf:
             files.update(kept_pdf)
         else:
-            htmls[ALL_PDF] = html
-    files.update(render_pdfs(htmls, options.jobs, progress))
+            htmls.update(comparison_pdf_parts(report.cards, rubric, env, config, options, html))
+    files.update(merge_comparison(render_pdfs(htmls, options.jobs, progress), report.cards, rubric, env, config,
+                                  options))
     report.kept = foreign_files(out, set(files))
     files[MANIFEST] = cache.manifest(files)
     if not (options.incremental and same_site(out, {MANIFEST: files[MANIFEST]}) and same_site(out, files)):  # nothing changed at all: the site in place is the one this build makes
@@ -251,9 +254,45 @@ def check_options(options: BuildOptions) -> None:
         raise ScorecardError("templates folder not found", options.templates)
 
 
+PART = f"{ALL_PDF}.part-"  # scorecards.pdf.part-000...: parts of the comparison drawn in parallel, then merged
+
+
+def comparison_pdf_parts(cards: list[Scorecard], rubric: Rubric, env: Environment, config: SiteConfig,
+                         options: BuildOptions, html: str) -> dict[str, str]:
+    """scorecards.pdf to draw: whole for a small site, else in parts, one table of rows each, so that every
+    core draws some of its pages (merge_comparison puts them together)."""
+    from .render.pdf import comparison_html, comparison_parts
+
+    ranked = rank(cards)
+    parts = comparison_parts(ranked, options.jobs or os.cpu_count() or 1)
+    if len(parts) == 1:
+        return {ALL_PDF: html}
+    return {f"{PART}{i:03d}": comparison_html(rows, rubric, env, site=config, page_size=options.page_size,
+                                              built_on=max(map(policy_day, cards)), part=i, parts=len(parts),
+                                              all_cards=ranked)
+            for i, rows in enumerate(parts)}
+
+
+def merge_comparison(pdfs: SiteFiles, cards: list[Scorecard], rubric: Rubric, env: Environment, config: SiteConfig,
+                     options: BuildOptions) -> SiteFiles:
+    """The parts of scorecards.pdf merged with pypdf in order, each page numbered "Page n of N" (laid over
+    from a document of N empty numbered pages, cheap to draw)."""
+    names = sorted(n for n in pdfs if n.startswith(PART))
+    if not names:
+        return pdfs
+    from .render.pdf import comparison_html, merge_parts, page_count, render_pdf
+
+    parts = [pdfs.pop(n) for n in names]
+    drawn = [p for p in parts if isinstance(p, bytes)]
+    numbers = render_pdf(comparison_html([], rubric, env, site=config, page_size=options.page_size,
+                                         built_on=max(map(policy_day, cards)), footer_pages=sum(map(page_count, drawn))))
+    pdfs[ALL_PDF] = merge_parts(drawn, numbers)
+    return pdfs
+
+
 def render_pdfs(htmls: dict[str, str], jobs: int | None, progress: Progress) -> SiteFiles:
     """WeasyPrint in parallel over all cores (it is CPU-bound and single-threaded)."""
-    names = sorted(htmls, key=lambda n: (n != ALL_PDF, n))  # the long document first, while others queue
+    names = sorted(htmls, key=lambda n: (not n.startswith(ALL_PDF), n))  # long documents first, while others queue
     workers = jobs or os.cpu_count() or 1
     result: SiteFiles = {}
     jobs_in = [(n, htmls[n]) for n in names]
@@ -282,7 +321,7 @@ def render_named_pdf(job: tuple[str, str]) -> bytes:
     from .render.pdf import render_page, render_pdf
 
     name, html = job
-    return render_pdf(html) if name == ALL_PDF else render_page(html)
+    return render_pdf(html) if name.startswith(ALL_PDF) else render_page(html)
 
 
 def quiet_worker(parent: int) -> None:

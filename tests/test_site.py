@@ -560,14 +560,17 @@ def test_a_capped_grade_is_marked_on_the_index(tmp_path: Path) -> None:
     assert 'href="disputed/index.html#cap">capped' in index
 
 
-def test_past_200_providers_the_index_and_practice_pages_go_on_in_linked_pages_and_compare_stays_small() -> None:
-    """450 providers: index.html, index-2.html, index-3.html, each of at most 200 rows, reached by next-page
-    links without JavaScript; practice pages the same; the compare page holds no provider's table."""
+def test_past_a_page_of_providers_the_index_and_practice_pages_go_on_in_linked_pages_and_compare_stays_small(
+        ) -> None:
+    """Two pages and a half of providers: index.html, index-2.html, index-3.html, each of at most PAGE_ROWS
+    rows, reached by next-page links without JavaScript; practice pages the same; the compare page holds no
+    provider's table."""
     from scorecard.render.site import PAGE_ROWS, render_shared_files, shared_file_names
     from scorecard.render.templating import make_environment
 
     rubric, card = disputed_card()
-    cards = [card.model_copy(update={"slug": f"p{i:04d}", "name": f"Provider {i:04d}"}) for i in range(450)]
+    total = 2 * PAGE_ROWS + PAGE_ROWS // 2
+    cards = [card.model_copy(update={"slug": f"p{i:04d}", "name": f"Provider {i:04d}"}) for i in range(total)]
     files = render_shared_files(cards, rubric, make_environment(), None)
     assert set(files) == set(shared_file_names(rubric, len(cards)))
     seen: list[str] = []
@@ -580,9 +583,10 @@ def test_past_200_providers_the_index_and_practice_pages_go_on_in_linked_pages_a
         nexts = [a["href"] for a in page.all("a") if a.get("rel") == "next"]
         rel = nexts[0] if nexts else ""
     assert seen == [f"{c.slug}/index.html" for c in cards]  # every provider once, best first, page after page
-    assert "Page 3 of 3 (providers 401 to 450 of 450)" in Page(files["index-3.html"].decode()).plain
-    assert "450 providers" in Page(files["index-2.html"].decode()).plain  # the counts are of the whole site
+    assert f"Page 3 of 3 (providers {2 * PAGE_ROWS + 1} to {total} of {total})" in Page(
+        files["index-3.html"].decode()).plain
+    assert f"{total} providers" in Page(files["index-2.html"].decode()).plain  # the counts are of the whole site
     practice = Page(files["practices/access/index-2.html"].decode()).plain
-    assert "450 providers, 200 on this page" in practice
+    assert f"{total} providers, {PAGE_ROWS} on this page" in practice
     small = render_shared_files(cards[:2], rubric, make_environment(), None)
-    assert len(files["compare/index.html"]) - len(small["compare/index.html"]) == len("450") - len("2")  # the count
+    assert len(files["compare/index.html"]) - len(small["compare/index.html"]) == len(str(total)) - 1  # the count

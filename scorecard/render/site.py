@@ -113,7 +113,8 @@ def policy_pages(history: Any, titles: dict[str, str]) -> list[PolicyPage]:
     return pages
 
 
-PAGE_ROWS = 200  # providers on one index or practice page; more go on further pages, linked next and previous
+PAGE_ROWS = 100  # providers on one index or practice page (about 6,000 elements: it opens in well under 0.5 s);
+# more go on further pages, linked next and previous
 
 
 @dataclass(frozen=True)

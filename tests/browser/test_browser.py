@@ -270,10 +270,10 @@ def test_a_click_on_a_quote_lands_on_its_highlighted_sentence(browser: Browser, 
     assert urlsplit(page.url).fragment != first
     page.locator(f"mark#{urlsplit(page.url).fragment} ~ .hl-nav a", has_text="previous").first.click()
     assert urlsplit(page.url).fragment == first
-    # From the compare page too.
-    page = v.go("compare/index.html?p=cloudonex&p=cloud9")
-    page.locator("td[data-slug='cloudonex'] a.in-context").first.click()
-    landed_on_highlight(page)
+    if javascript:  # from the compare page too (without JavaScript it links to the provider pages)
+        page = v.go("compare/index.html?p=cloudonex&p=cloud9")
+        page.locator("td[data-slug='cloudonex'] a.in-context").first.click()
+        landed_on_highlight(page)
     v.close()
     v.check()
 
