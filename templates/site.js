@@ -83,13 +83,26 @@
   if (picker && compare && providerList) {
     var selects = picker.querySelectorAll("select[data-pick]");
     var names = {};
-    var options = document.createDocumentFragment();
+    var labels = {};
     providerList.forEach(function (p) {
       names[p[0]] = p[1];
-      options.appendChild(new Option(p[1] + " (" + p[2] + ", " + p[3] + ")", p[0]));
+      labels[p[0]] = p[1] + " (" + p[2] + ", " + p[3] + ")";
     });
-    each(selects, function (select, i) {
-      select.appendChild(i === selects.length - 1 ? options : options.cloneNode(true));
+    // A picker holds its chosen provider until the reader turns to it; then every provider. Four lists of
+    // 20,000 options would be most of the page's work before any table shows.
+    var filled = [];
+    var fill = function (select) {
+      var i = Array.prototype.indexOf.call(selects, select);
+      if (i < 0 || filled[i]) { return; }
+      filled[i] = true;
+      var value = select.value;
+      var options = document.createDocumentFragment();
+      providerList.forEach(function (p) { if (p[0] !== value) { options.appendChild(new Option(labels[p[0]], p[0])); } });
+      select.appendChild(options);
+      select.value = value;
+    };
+    ["focusin", "pointerdown", "keydown"].forEach(function (type) {
+      picker.addEventListener(type, function (event) { fill(event.target); }, true);
     });
     var wantedSlugs = new URLSearchParams(window.location.search).getAll("p").filter(function (slug) {
       return Object.prototype.hasOwnProperty.call(names, slug);
@@ -101,7 +114,10 @@
       var other = providerList.filter(function (p) { return p[0] !== wantedSlugs[0]; })[0];
       if (other) { wantedSlugs.push(other[0]); }
     }
-    each(selects, function (select, i) { select.value = wantedSlugs[i] || ""; });
+    each(selects, function (select, i) {
+      if (wantedSlugs[i]) { select.appendChild(new Option(labels[wantedSlugs[i]], wantedSlugs[i])); }
+      select.value = wantedSlugs[i] || "";
+    });
     picker.hidden = false;
     document.querySelector("[data-compare-wrap]").hidden = false;
     each(document.querySelectorAll("[data-no-js]"), function (el) { el.hidden = true; });

@@ -19,6 +19,7 @@ from ..text import Document, read_policy
 from .badge import badge_svg
 from .config import SiteConfig
 from .data import dumps, scorecard_json, scorecards_csv, scorecards_json
+from .doubt import checked
 from .policy import annotate
 from .templating import read_asset
 
@@ -245,6 +246,17 @@ def compare_choices(cards: list[Scorecard]) -> bytes:
     return f"window.scorecardProviders = {listed};\n".encode()
 
 
+def by_answer(cards: list[Scorecard], practice: str) -> dict[str, list[tuple[Scorecard, Any]]]:
+    """The providers of a practice page grouped by their answer, in rank order (grouped here, once, rather
+    than by the template looping over every provider for every answer)."""
+    groups: dict[str, list[tuple[Scorecard, Any]]] = {}
+    for card in cards:
+        for row in card.practices:
+            if row.practice == practice:
+                groups.setdefault(row.value, []).append((card, row))
+    return groups
+
+
 def shared_file_names(rubric: Rubric, providers: int = 0) -> list[str]:
     """Every file render_shared_files writes for this many providers (the build cache reuses exactly these)."""
     count = max(1, -(-providers // PAGE_ROWS))
@@ -266,6 +278,7 @@ def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment
 
     grade_order = {g.letter: i for i, g in enumerate(sorted(rubric.grades, key=lambda g: -g.min_score))}
     pages = paged(ranked)
+    counts = checked(ranked, rubric)  # of the whole site, on every index page: counted once
     answers = {p.key: {v: 0 for v in p.values} for p in rubric.practices}  # providers per answer, every page
     for card in ranked:
         for row in card.practices:
@@ -273,12 +286,13 @@ def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment
                 answers[row.practice][row.value] += 1
     return {
         **{Pages.name(at.number): page("index.html", "index", "", cards=shown, pages=at, all_cards=ranked,
-                                      grade_order=grade_order) for at, shown in pages},
+                                      counts=counts, grade_order=grade_order) for at, shown in pages},
         "methodology/index.html": page("methodology.html", "methodology", "../"),
         "compare/index.html": page("compare.html", "compare", "../", cards=ranked),
         f"{COMPARE_DATA}/_providers.js": compare_choices(ranked),
         **{f"practices/{p.key}/{Pages.name(at.number)}": page("practice.html", "practice", "../../", cards=shown,
-                                                            practice=p, pages=at, answers=answers[p.key])
+                                                            practice=p, pages=at, answers=answers[p.key],
+                                                            groups=by_answer(shown, p.key))
            for p in rubric.practices for at, shown in pages},
         "assets/site.css": (read_asset("site.css", user_templates) + site.css()).encode("utf-8"),
         "assets/site.js": read_asset("site.js", user_templates).encode("utf-8"),
