@@ -94,18 +94,25 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     check_output_folder(out)
 
     config = load_config(options.config)
-    cache = BuildCache.open(out, analysis_key(options.rubric or default_rubric()),
-                            render_key(options.templates, options.config, options.pdf),
-                            pdf_key(options.templates, options.page_size, config.base_url),
-                            reuse=options.incremental)
-
-    gc.freeze()  # the previous manifest is loaded: the collector need not walk it again and again
+    # Loading the previous manifest and every scorecard makes millions of objects that all stay: a collection
+    # meanwhile would only walk them again, more of them each time (the one super-linear term at 10,000
+    # providers). So no collection until they are made, then they are frozen out of every later one.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
+        cache = BuildCache.open(out, analysis_key(options.rubric or default_rubric()),
+                                render_key(options.templates, options.config, options.pdf),
+                                pdf_key(options.templates, options.page_size, config.base_url),
+                                reuse=options.incremental)
         report, kept_slugs, loaded = analyse_all(folders, rubric, cache, options, progress)
         gc.freeze()  # every scorecard is made: from here the build only renders and writes
+        if collecting:
+            gc.enable()
         return finish(options, rubric, config, cache, folders, report, kept_slugs, loaded, progress)
     finally:
         gc.unfreeze()  # a library caller's next build starts as a fresh one would
+        if collecting:
+            gc.enable()
 
 
 def analyse_all(folders: list[Path], rubric: Rubric, cache: BuildCache, options: BuildOptions,
