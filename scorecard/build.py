@@ -7,23 +7,25 @@ Ctrl-C leaves the previous site exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from jinja2 import Environment
 
 from .cache import MANIFEST, BuildCache, analysis_key, made_files, pdf_key, provider_key, render_key
 from .errors import BuildFailed, ScorecardError, templates_as_errors
 from .history import provider_history, render_history
 from .model import Provider, Rubric, Scorecard
 from .providers import load_provider, provider_folders
-from .render.config import load_config
-from .render.pdf import comparison_html, pdf_html, render_page, render_pdf
+from .render.config import SiteConfig, load_config
 from .render.site import (
     SHARED_FILES,
     SiteFiles,
@@ -93,32 +95,105 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     check_output_folder(out)
 
     config = load_config(options.config)
-    cache = BuildCache.open(out, analysis_key(options.rubric or default_rubric()),
-                            render_key(options.templates, options.config, options.pdf),
-                            pdf_key(options.templates, options.page_size, config.base_url),
-                            reuse=options.incremental)
+    # Loading the previous manifest and every scorecard makes millions of objects that all stay: a collection
+    # meanwhile would only walk them again, more of them each time (the one super-linear term at 10,000
+    # providers). So no collection until they are made, then they are frozen out of every later one.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        cache = BuildCache.open(out, analysis_key(options.rubric or default_rubric()),
+                                render_key(options.templates, options.config, options.pdf),
+                                pdf_key(options.templates, options.page_size, config.base_url),
+                                reuse=options.incremental)
+        report, kept_slugs, loaded = analyse_all(folders, rubric, cache, options, progress)
+        gc.freeze()  # every scorecard is made: from here the build only renders and writes
+        if collecting:
+            gc.enable()
+        return finish(options, rubric, config, cache, folders, report, kept_slugs, loaded, progress)
+    finally:
+        gc.unfreeze()  # a library caller's next build starts as a fresh one would
+        if collecting:
+            gc.enable()
 
-    report = BuildReport(out=out)
+
+def analyse_all(folders: list[Path], rubric: Rubric, cache: BuildCache, options: BuildOptions,
+                progress: Progress) -> tuple[BuildReport, set[str], dict[str, Provider]]:
+    """Every provider's scorecard, from the build cache or extracted (in worker processes, one per core:
+    extraction is CPU-bound), in folder order. The first failure in that order stops the build, as it
+    would one provider at a time; with --keep-going a failed provider keeps its last good scorecard."""
+    report = BuildReport(out=Path(options.out))
     kept_slugs: set[str] = set()  # failed providers shown with their last good scorecard
+    loaded: dict[str, Provider] = {}
+    outcomes: list[Scorecard | ScorecardError | None] = []
+    todo: list[tuple[int, Provider, str]] = []
     for i, folder in enumerate(folders):
-        progress("extract", i, len(folders))
+        progress("extract", 0, len(folders))
         try:
             provider = load_provider(folder, rubric)  # every file it reads checked before one is hashed
             key = provider_key(provider, options.max_policy_mb)
-            card = cache.card(folder.name, key)
-            if card is None:
-                card = analyse(provider, rubric, options.max_policy_mb)
-                cache.remember(card, key)
-            report.cards.append(card)
+            loaded[folder.name] = provider
         except ScorecardError as exc:
             if not options.keep_going:
                 raise
-            kept = cache.last_good_card(folder.name)
-            if kept is not None:
-                report.cards.append(kept)
-                kept_slugs.add(kept.slug)
-            report.failures.append((folder.name, str(exc) + (" (its previous scorecard was kept)" if kept else "")))
+            outcomes.append(exc)
+            continue
+        outcomes.append(cache.card(folder.name, key))
+        if outcomes[-1] is None:
+            todo.append((i, provider, key))
+    for (i, provider, key), outcome in zip(todo, analyse_each(todo, rubric, options, progress, len(folders))):
+        if isinstance(outcome, Scorecard):
+            cache.remember(outcome, key)
+        elif not options.keep_going and not any(isinstance(o, ScorecardError) for o in outcomes[:i]):
+            raise outcome  # the first failure in folder order, as a build one provider at a time stops
+        outcomes[i] = outcome
+    for folder, outcome in zip(folders, outcomes):
+        if isinstance(outcome, Scorecard):
+            report.cards.append(outcome)
+            continue
+        kept = cache.last_good_card(folder.name)
+        if kept is not None:
+            report.cards.append(kept)
+            kept_slugs.add(kept.slug)
+        report.failures.append((folder.name, str(outcome) + (" (its previous scorecard was kept)" if kept else "")))
     progress("extract", len(folders), len(folders))
+    return report, kept_slugs, loaded
+
+
+def analyse_each(todo: list[tuple[int, Provider, str]], rubric: Rubric, options: BuildOptions, progress: Progress,
+                 total: int) -> Iterator[Scorecard | ScorecardError]:
+    """Scorecards (or the error each provider gave) in the order of `todo`."""
+    done = total - len(todo)
+    workers = min(options.jobs or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        for _i, provider, _key in todo:
+            yield analyse_or_error((provider, rubric, options.max_policy_mb))
+            done += 1
+            progress("extract", done, total)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
+        try:
+            jobs = ((provider, rubric, options.max_policy_mb) for _i, provider, _key in todo)
+            for outcome in pool.map(analyse_or_error, jobs, chunksize=max(1, min(16, len(todo) // (workers * 8)))):
+                done += 1
+                progress("extract", done, total)
+                yield outcome
+        except BaseException:  # Ctrl-C or the first failure: drop what is queued instead of waiting for it
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def analyse_or_error(job: tuple[Provider, Rubric, float | None]) -> Scorecard | ScorecardError:
+    provider, rubric, max_policy_mb = job
+    try:
+        return analyse(provider, rubric, max_policy_mb)
+    except ScorecardError as exc:
+        return exc
+
+
+def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: BuildCache, folders: list[Path],
+           report: BuildReport, kept_slugs: set[str], loaded: dict[str, Provider], progress: Progress) -> BuildReport:
+    """Render every page (reusing the previous site's where nothing changed) and write the site."""
+    out = Path(options.out)
     if len(report.cards) == len(kept_slugs):  # never replace a site with an empty or an unchanged one
         raise ScorecardError("no provider could be built, the site was left as it was: "
                           + "; ".join(msg for _slug, msg in report.failures), out)
@@ -126,13 +201,16 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     env = make_environment(options.templates)
     files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
     fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
-    files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb, cache))
+    files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb, cache, loaded))
     htmls: dict[str, str] = {}  # PDFs to render
+    if options.pdf:  # WeasyPrint is imported only for a build that draws PDFs: 1 s of start-up otherwise
+        from .render.pdf import comparison_html, pdf_html
     for card in report.cards:
         names = provider_file_names(card.slug, env)
         if card.slug in kept_slugs:  # its history was not computed: keep every page the last build made for it
-            names = [n for n in sorted(made_files(out) or ()) if n.startswith(f"{card.slug}/")
-                     and n != f"{card.slug}/scorecard.pdf"] or names
+            made = [n for n in sorted(made_files(out) or ()) if n.startswith(f"{card.slug}/")
+                    and n != f"{card.slug}/scorecard.pdf"]
+            names = made + [n for n in names if not n.startswith(f"{card.slug}/")] if made else names
         pages = cache.reusable(card.slug, names)
         files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf))
         pdf = options.pdf and cache.reusable(card.slug, [f"{card.slug}/scorecard.pdf"], pdf=True)
@@ -142,16 +220,23 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             htmls[f"{card.slug}/scorecard.pdf"] = pdf_html(card, rubric, env, page_size=options.page_size,
                                                            built_on=policy_day(card),
                                                            user_templates=options.templates, site=config)
-    reused_shared = cache.reusable_shared(shared_file_names(rubric) + [ALL_PDF] * options.pdf)
+    reused_shared = cache.reusable_shared(shared_file_names(rubric, len(report.cards)))
     files.update(reused_shared or render_shared_files(report.cards, rubric, env, config, options.templates,
                                                       has_pdf=options.pdf))
-    if options.pdf and not reused_shared:
-        htmls[ALL_PDF] = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
-                                         built_on=max(map(policy_day, report.cards)))
-    files.update(render_pdfs(htmls, options.jobs, progress))
+    if options.pdf:  # redrawn only when its own HTML changed: a provider's new quote does not redraw it
+        html = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
+                               built_on=max(map(policy_day, report.cards)))
+        kept_pdf = cache.reusable_document(ALL_PDF, html)
+        if kept_pdf:
+            files.update(kept_pdf)
+        else:
+            htmls.update(comparison_pdf_parts(report.cards, rubric, env, config, options, html))
+    files.update(merge_comparison(render_pdfs(htmls, options.jobs, progress), report.cards, rubric, env, config,
+                                  options))
     report.kept = foreign_files(out, set(files))
     files[MANIFEST] = cache.manifest(files)
-    write_site(out, files, report.kept)
+    if not (options.incremental and same_site(out, {MANIFEST: files[MANIFEST]}) and same_site(out, files)):  # nothing changed at all: the site in place is the one this build makes
+        write_site(out, files, report.kept)
     report.files = len(files)
     if report.failures:
         raise BuildFailed(f"{plural(len(report.failures), 'provider')} failed: "
@@ -177,9 +262,45 @@ def check_options(options: BuildOptions) -> None:
         raise ScorecardError("templates folder not found", options.templates)
 
 
+PART = f"{ALL_PDF}.part-"  # scorecards.pdf.part-000...: parts of the comparison drawn in parallel, then merged
+
+
+def comparison_pdf_parts(cards: list[Scorecard], rubric: Rubric, env: Environment, config: SiteConfig,
+                         options: BuildOptions, html: str) -> dict[str, str]:
+    """scorecards.pdf to draw: whole for a small site, else in parts, one table of rows each, so that every
+    core draws some of its pages (merge_comparison puts them together)."""
+    from .render.pdf import comparison_html, comparison_parts
+
+    ranked = rank(cards)
+    parts = comparison_parts(ranked, options.jobs or os.cpu_count() or 1)
+    if len(parts) == 1:
+        return {ALL_PDF: html}
+    return {f"{PART}{i:03d}": comparison_html(rows, rubric, env, site=config, page_size=options.page_size,
+                                              built_on=max(map(policy_day, cards)), part=i, parts=len(parts),
+                                              all_cards=ranked)
+            for i, rows in enumerate(parts)}
+
+
+def merge_comparison(pdfs: SiteFiles, cards: list[Scorecard], rubric: Rubric, env: Environment, config: SiteConfig,
+                     options: BuildOptions) -> SiteFiles:
+    """The parts of scorecards.pdf merged with pypdf in order, each page numbered "Page n of N" (laid over
+    from a document of N empty numbered pages, cheap to draw)."""
+    names = sorted(n for n in pdfs if n.startswith(PART))
+    if not names:
+        return pdfs
+    from .render.pdf import comparison_html, merge_parts, page_count, render_pdf
+
+    parts = [pdfs.pop(n) for n in names]
+    drawn = [p for p in parts if isinstance(p, bytes)]
+    numbers = render_pdf(comparison_html([], rubric, env, site=config, page_size=options.page_size,
+                                         built_on=max(map(policy_day, cards)), footer_pages=sum(map(page_count, drawn))))
+    pdfs[ALL_PDF] = merge_parts(drawn, numbers)
+    return pdfs
+
+
 def render_pdfs(htmls: dict[str, str], jobs: int | None, progress: Progress) -> SiteFiles:
     """WeasyPrint in parallel over all cores (it is CPU-bound and single-threaded)."""
-    names = sorted(htmls, key=lambda n: (n != ALL_PDF, n))  # the long document first, while others queue
+    names = sorted(htmls, key=lambda n: (not n.startswith(ALL_PDF), n))  # long documents first, while others queue
     workers = jobs or os.cpu_count() or 1
     result: SiteFiles = {}
     jobs_in = [(n, htmls[n]) for n in names]
@@ -215,8 +336,10 @@ def render_pdfs(htmls: dict[str, str], jobs: int | None, progress: Progress) -> 
 
 def render_named_pdf(job: tuple[str, str]) -> bytes:
     """A provider's scorecard.pdf is fitted to one page; the comparison document runs as long as it needs."""
+    from .render.pdf import render_page, render_pdf
+
     name, html = job
-    return render_pdf(html) if name == ALL_PDF else render_page(html)
+    return render_pdf(html) if name.startswith(ALL_PDF) else render_page(html)
 
 
 def quiet_worker(parent: int) -> None:
@@ -306,6 +429,22 @@ def foreign_files(out: Path, writing: set[str]) -> list[str]:
     return sorted(found)
 
 
+def same_site(out: Path, files: SiteFiles) -> bool:
+    """True when `out` already holds exactly these files: each reused one is the file in `out` itself and each
+    rendered one has the bytes on disk. The manifest lists every file, so the same manifest means the same
+    set of files; what scorecard did not make is in `out` already."""
+    try:
+        for rel, data in files.items():
+            if isinstance(data, Path):
+                if data != out / rel:
+                    return False
+            elif (out / rel).is_symlink() or (out / rel).read_bytes() != data:
+                return False
+    except OSError:
+        return False
+    return True
+
+
 def write_site(out: Path, files: SiteFiles, keep: Iterable[str] = ()) -> None:
     """Write into a temporary folder beside `out`, then swap it in; on any failure leave `out` alone.
     `keep`: paths in the current `out` that scorecard did not make, carried over as they are."""
@@ -320,9 +459,16 @@ def write_site(out: Path, files: SiteFiles, keep: Iterable[str] = ()) -> None:
         staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a site is meant to be served
         for rel in keep:
             carry_over(out / rel, safe_join(staging, rel))
+        folders: dict[str, Path] = {}  # each folder checked and made once, not once per file
         for rel, data in sorted(files.items()):
-            target = safe_join(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            folder_rel, _, name = rel.rpartition("/")
+            folder = folders.get(folder_rel)
+            if folder is None:
+                folder = folders[folder_rel] = safe_join(staging, folder_rel or ".")
+                folder.mkdir(parents=True, exist_ok=True)
+            if name in ("", ".", ".."):
+                raise ScorecardError(f"refusing to write outside the output folder: {rel}", staging)
+            target = folder / name
             if isinstance(data, Path):  # unchanged since the previous build (cache.py): link, else copy
                 link_or_copy(data, target)
             else:

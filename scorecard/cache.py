@@ -117,12 +117,31 @@ def provider_key(provider: Provider, max_policy_mb: float | None = None) -> str:
     return digest.hexdigest()
 
 
+_READ: dict[tuple[str, int, int, int], object] = {}
+
+
+def read_manifest(out: Path) -> object:
+    """The previous build's manifest as JSON data (None if unreadable). Read once per build, though the cache
+    and the list of files scorecard made both need it: at 10,000 providers it is tens of megabytes."""
+    path = out / MANIFEST
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    signature = (str(path.absolute()), info.st_ino, info.st_size, info.st_mtime_ns)
+    if signature not in _READ:
+        try:
+            data: object = json.loads(read_regular(path, 200_000_000).decode("utf-8"))
+        except (ScorecardError, ValueError):
+            data = None
+        _READ.clear()  # one manifest at a time
+        _READ[signature] = data
+    return _READ[signature]
+
+
 def made_files(out: Path) -> set[str] | None:
     """The files the previous build wrote into `out` (from its manifest), None if it did not say."""
-    try:
-        data = json.loads(read_regular(Path(out) / MANIFEST, 200_000_000).decode("utf-8"))
-    except (ScorecardError, ValueError):
-        return None
+    data = read_manifest(Path(out))
     files = data.get("files") if isinstance(data, dict) else None
     return {f for f in files if isinstance(f, str)} if isinstance(files, list) else None
 
@@ -139,17 +158,16 @@ class BuildCache:
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     hits: int = 0
     reused_files: int = 0
+    documents: dict[str, str] = field(default_factory=dict)  # a document of the site -> hash of its HTML
 
     @classmethod
     def open(cls, out: Path, analysis: str, render: str, pdf: str = "", reuse: bool = True) -> BuildCache:
         """The manifest of the site in `out`; with reuse=False, none (a full build that still writes one)."""
         cache = cls(out=Path(out), analysis=analysis, render=render, pdf=pdf)
+        _READ.clear()  # read afresh by each build (the cache changes what it adopts), then shared in it
         if not reuse:
             return cache
-        try:
-            data = json.loads(read_regular(cache.out / MANIFEST, 200_000_000).decode("utf-8"))
-        except (ScorecardError, ValueError):
-            return cache
+        data = read_manifest(cache.out)
         if isinstance(data, dict) and data.get("format") == FORMAT and data.get("analysis") == analysis:
             cache.previous = data
         return cache
@@ -221,6 +239,16 @@ class BuildCache:
             return None
         return self._previous_files(names)
 
+    def reusable_document(self, name: str, html: str) -> dict[str, Path] | None:
+        """A PDF of the previous site drawn from exactly this HTML, with the same PDF templates and page size
+        (scorecards.pdf: keyed on its own content, not on every provider's inputs). Remembers the HTML's hash
+        for the next build either way."""
+        digest = hashlib.sha256(f"{self.pdf}\0".encode() + html.encode("utf-8")).hexdigest()
+        self.documents[name] = digest
+        if not self.same_pdf or self.previous.get("documents", {}).get(name) != digest:
+            return None
+        return self._previous_files([name])
+
     def _previous_files(self, names: Iterable[str]) -> dict[str, Path] | None:
         """The named files of the previous site, if every one is still a plain file there."""
         paths = {name: self.out / name for name in names}
@@ -232,7 +260,7 @@ class BuildCache:
     def manifest(self, files: Iterable[str] = ()) -> bytes:
         """The manifest, listing `files`: what this build wrote, so the next one knows what it did not."""
         data = {"format": FORMAT, "scorecard": __version__, "analysis": self.analysis, "render": self.render, "pdf": self.pdf,
-                "shared": self.shared_key(),
+                "shared": self.shared_key(), "documents": dict(sorted(self.documents.items())),
                 "providers": {slug: self.entries[slug] for slug in sorted(self.entries)},
                 "files": sorted(set(files) | {MANIFEST})}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

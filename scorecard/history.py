@@ -482,16 +482,18 @@ def word_diff(before: str, after: str) -> SentencePair:
 
 def render_history(folders: list[Path], cards: list[Scorecard], rubric: Rubric, env: Environment,
                    config: SiteConfig | dict[str, Any] | None, max_policy_mb: float | None = None,
-                   cache: BuildCache | None = None) -> dict[str, bytes]:
+                   cache: BuildCache | None = None,
+                   loaded: dict[str, Provider] | None = None) -> dict[str, bytes]:
     """changes/index.html, feed.xml and data/changes.json; makes each provider's history available to
-    provider.html (through `_history.html`). Call before rendering provider pages."""
+    provider.html (through `_history.html`). Call before rendering provider pages. `loaded`: providers the
+    build has loaded already, by slug (not read twice)."""
     from .render.site import page_context  # rendering is a later stage than history
 
     built = {card.slug: card for card in cards}
     histories: dict[str, History] = {}
     for folder in folders:
         if folder.name in built:
-            provider = load_provider(folder, rubric)
+            provider = (loaded or {}).get(folder.name) or load_provider(folder, rubric)
             versions = versions_of(provider)
             if len(versions) == 1 and not provider.info.documents:  # nothing to compare: the build's scorecard (perhaps cached) is the history
                 card = built[folder.name]

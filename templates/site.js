@@ -1,7 +1,8 @@
 // Progressive enhancement only: every page works without it (the index is sorted best first by the
-// build, and the compare page shows every provider). Loads nothing, stores nothing.
+// build, and the compare page links to the list of providers). Loads only files of the site, stores nothing.
 (function () {
   "use strict";
+  var providerList = window.scorecardProviders;  // [slug, name, grade, score], best first: compare page only
 
   function each(list, fn) { Array.prototype.forEach.call(list, fn); }
 
@@ -75,41 +76,92 @@
   }
 
   // --- Compare: two to four providers, chosen in the page or by ?p=slug&p=slug ---------------
+  // The pickers list every provider (data/compare/_providers.js, loaded by the page); a chosen provider's
+  // column comes from data/compare/<slug>.js, added with a <script> element (works from file:// too).
   var picker = document.querySelector("[data-compare-picker]");
   var compare = document.querySelector("[data-compare]");
-  if (picker && compare) {
+  if (picker && compare && providerList) {
     var selects = picker.querySelectorAll("select[data-pick]");
+    var names = {};
+    var labels = {};
+    providerList.forEach(function (p) {
+      names[p[0]] = p[1];
+      labels[p[0]] = p[1] + " (" + p[2] + ", " + p[3] + ")";
+    });
+    // A picker holds its chosen provider until the reader turns to it; then every provider. Four lists of
+    // 20,000 options would be most of the page's work before any table shows.
+    var filled = [];
+    var fill = function (select) {
+      var i = Array.prototype.indexOf.call(selects, select);
+      if (i < 0 || filled[i]) { return; }
+      filled[i] = true;
+      var value = select.value;
+      var options = document.createDocumentFragment();
+      providerList.forEach(function (p) { if (p[0] !== value) { options.appendChild(new Option(labels[p[0]], p[0])); } });
+      select.appendChild(options);
+      select.value = value;
+    };
+    ["focusin", "pointerdown", "keydown"].forEach(function (type) {
+      picker.addEventListener(type, function (event) { fill(event.target); }, true);
+    });
     var wantedSlugs = new URLSearchParams(window.location.search).getAll("p").filter(function (slug) {
-      return compare.querySelector("th[data-slug=\"" + slug.replace(/[^a-z0-9-]/g, "") + "\"]");
+      return Object.prototype.hasOwnProperty.call(names, slug);
     }).slice(0, 4);
+    if (wantedSlugs.length === 0) {  // the two best, as the page lists them
+      wantedSlugs = providerList.slice(0, 2).map(function (p) { return p[0]; });
+    }
     if (wantedSlugs.length === 1) {  // "compare with another": add the best other provider
-      var other = Array.prototype.filter.call(selects[0].options, function (o) { return o.value && o.value !== wantedSlugs[0]; })[0];
-      if (other) { wantedSlugs.push(other.value); }
+      var other = providerList.filter(function (p) { return p[0] !== wantedSlugs[0]; })[0];
+      if (other) { wantedSlugs.push(other[0]); }
     }
-    if (wantedSlugs.length) {
-      each(selects, function (select, i) { select.value = wantedSlugs[i] || (i >= 2 ? "" : select.value); });
-    }
+    each(selects, function (select, i) {
+      if (wantedSlugs[i]) { select.appendChild(new Option(labels[wantedSlugs[i]], wantedSlugs[i])); }
+      select.value = wantedSlugs[i] || "";
+    });
     picker.hidden = false;
+    document.querySelector("[data-compare-wrap]").hidden = false;
     each(document.querySelectorAll("[data-no-js]"), function (el) { el.hidden = true; });
+    var status = document.querySelector("[data-compare-status]");
+    var columns = {};  // slug -> {head, cells}: what its script brought
+    var asked = {};
+    var base = picker.dataset.base;
+    var load = function (slug) {
+      if (columns[slug] || asked[slug]) { return; }
+      asked[slug] = true;
+      var script = document.createElement("script");
+      script.src = base + encodeURIComponent(slug) + ".js";
+      script.onerror = function () { status.textContent = "Could not load " + names[slug] + "."; };
+      document.head.appendChild(script);
+    };
+    var html = function (markup) {
+      var template = document.createElement("template");
+      template.innerHTML = markup;  // rendered and escaped by the build, like every page
+      return template.content.firstElementChild;
+    };
     var show = function () {
       var chosen = [];
       each(selects, function (s) { if (s.value && chosen.indexOf(s.value) < 0) { chosen.push(s.value); } });
-      var cells = compare.querySelectorAll("[data-slug]");
-      each(cells, function (cell) { cell.hidden = chosen.indexOf(cell.dataset.slug) < 0; });
-      // Columns in the order chosen.
-      each(compare.rows, function (tr) {
-        chosen.forEach(function (slug) {
-          var cell = tr.querySelector("[data-slug=\"" + slug + "\"]");
-          if (cell) { tr.appendChild(cell); }
-        });
+      chosen.forEach(load);
+      var ready = chosen.filter(function (slug) { return columns[slug]; });
+      each(compare.querySelectorAll("[data-slug]"), function (cell) { cell.remove(); });
+      ready.forEach(function (slug) {
+        compare.tHead.rows[0].appendChild(html(columns[slug].head));
+        each(compare.tBodies[0].rows, function (tr, i) { tr.appendChild(html(columns[slug].cells[i])); });
       });
-      compare.querySelector("caption").textContent = "Side by side: " + chosen.map(function (slug) {
-        return compare.querySelector("th[data-slug=\"" + slug + "\"] a").textContent;
+      compare.querySelector("caption").textContent = "Side by side: " + ready.map(function (slug) {
+        return names[slug];
       }).join(", ");
+      status.textContent = ready.length < chosen.length ? "Loading…" : "";
       try {
         var query = "?" + chosen.map(function (slug) { return "p=" + encodeURIComponent(slug); }).join("&");
         window.history.replaceState(null, "", query);
       } catch (e) { /* file:// may refuse; the page works the same */ }
+    };
+    window.scorecardCompare = function (column) {
+      if (column && Object.prototype.hasOwnProperty.call(names, column.slug)) {
+        columns[column.slug] = column;
+        show();
+      }
     };
     picker.addEventListener("change", show);
     show();

@@ -62,7 +62,7 @@ def test_one_provider_is_singular(tmp_path: Path):
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "1 provider, best grade first" in index and "across 1 provider;" in index
     compare = (tmp_path / "site" / "compare" / "index.html").read_text(encoding="utf-8")
-    assert "The one provider is shown side by side" in compare
+    assert "open the one provider's page" in compare
 
 
 HINT = ("providers folder not found; give --providers FOLDER, or start one here with 'scorecard add SLUG"

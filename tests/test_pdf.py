@@ -114,6 +114,27 @@ def test_restyling_the_site_keeps_the_pdfs_and_a_pdf_style_change_redoes_them(tm
     assert any("Serif" in name for name, _ in embedded_fonts(PdfReader(out / "cloudpockets" / "scorecard.pdf")))
 
 
+def test_scorecards_pdf_is_redrawn_only_when_its_own_content_changes(tmp_path: Path) -> None:
+    """Keyed on its HTML: a provider's new website (not in the comparison) keeps it; a new name redraws it."""
+    providers = copy_providers(tmp_path / "providers", ["cloudpockets"])
+    out = tmp_path / "site"
+    info = providers / "cloudpockets" / "provider.yaml"
+
+    def run() -> int:
+        build(BuildOptions(providers=providers, out=out, jobs=1))
+        return (out / "scorecards.pdf").stat().st_ino
+
+    every = run()
+    info.write_text(info.read_text(encoding="utf-8").replace("website: https://", "website: https://www2."),
+                    encoding="utf-8")
+    every2 = run()
+    assert every2 == every  # the same comparison: the previous file, hardlinked
+    info.write_text(info.read_text(encoding="utf-8").replace("name: ", "name: Renamed ", 1), encoding="utf-8")
+    every3 = run()
+    assert every3 != every
+    assert "Renamed" in " ".join(p.extract_text() for p in PdfReader(out / "scorecards.pdf").pages)
+
+
 def pdf_text(path: Path) -> str:
     return " ".join(PdfReader(path).pages[0].extract_text().split())
 
@@ -158,3 +179,27 @@ def test_the_pdf_quotes_both_sides_of_a_disputed_fact(tmp_path: Path) -> None:
     text = " ".join(PdfReader(out).pages[0].extract_text().split())
     assert ("Unsure: the policy says both “Access for a fee” (“Any access request may be subject to a fee of $20.”)"
             " and “See and correct” (“You may see and correct your data at any time.”)") in text
+
+
+def test_a_long_comparison_is_drawn_in_parallel_parts_merged_in_order_with_page_numbers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of two providers (as of 150 on a big site), drawn by 2 workers, merged with
+    pypdf: every provider in rank order, "Page n of N" on every page, the same bytes on a second build."""
+    from scorecard.render import pdf
+
+    monkeypatch.setattr(pdf, "PART_ROWS", 1)
+    providers = copy_providers(tmp_path / "providers", SLUGS)
+    out = tmp_path / "site"
+    build(BuildOptions(providers=providers, out=out, jobs=2))
+    reader = PdfReader(out / "scorecards.pdf")
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    assert len(pages) >= 3  # parts of 2, 2 and 1 providers (4 parts at most for 2 workers), a page at least each
+    assert all(f"Page {i} of {len(pages)}" in text for i, text in enumerate(pages, 1))
+    text = " ".join(pages)
+    assert text.count("every provider compared") == 1 and text.count("Grades: A:") == 1  # title once, legend once
+    ranked = [c["name"] for c in json.loads((out / "data" / "scorecards.json").read_text())]
+    assert sorted(ranked, key=text.index) == ranked
+    assert reader.metadata is not None and reader.metadata.title.endswith("every provider compared")
+    first = (out / "scorecards.pdf").read_bytes()
+    build(BuildOptions(providers=providers, out=out, jobs=2, incremental=False))
+    assert (out / "scorecards.pdf").read_bytes() == first

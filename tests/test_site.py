@@ -51,6 +51,18 @@ def read(site: Path, rel: str) -> str:
     return (site / rel).read_text(encoding="utf-8")
 
 
+def column_of(script: str) -> dict:
+    """The data of a data/compare/<slug>.js file: scorecardCompare({slug, head, cells})."""
+    assert script.startswith("scorecardCompare(") and script.endswith(");\n"), script[:80]
+    return json.loads(script[len("scorecardCompare("):-3])
+
+
+def compare_html(site: Path, slugs: list[str]) -> str:
+    """The compare table's cells for these providers, as site.js puts them in the page."""
+    columns = [column_of(read(site, f"data/compare/{slug}.js")) for slug in slugs]
+    return "".join(c["head"] + "".join(c["cells"]) for c in columns)
+
+
 @pytest.mark.parametrize("rel", PAGES)
 def test_every_page_is_valid_html5_with_lang_skip_link_and_unique_ids(built_site: Path, rel: str) -> None:
     html = read(built_site, rel)
@@ -145,11 +157,20 @@ def test_methodology_has_every_practice_value_points_and_threshold(built_site: P
     assert "When a policy says nothing" in text and " ".join(rubric["not_stated"].split()) in text
 
 
-def test_compare_shows_every_provider_without_javascript_and_the_deciding_quotes(built_site: Path) -> None:
+def test_compare_loads_each_provider_from_its_own_script_and_links_the_list_without_javascript(
+        built_site: Path) -> None:
     html = read(built_site, "compare/index.html")
-    assert html.count('<th scope="col" data-slug=') == len(SLUGS) + 1
-    assert "data-compare-picker hidden" in html  # the picker needs JS; without it all are shown
-    assert 'class="deciding"' in html
+    assert 'data-slug=' not in html  # no provider's table in the page: each loads when picked
+    assert "data-compare-picker" in html and "data-compare-picker data-base=\"../data/compare/\" hidden" in html
+    assert 'href="../index.html">the list of all' in Page(html).plain or 'href="../index.html"' in html
+    listed = json.loads(read(built_site, "data/compare/_providers.js").split(" = ", 1)[1].rstrip(";\n"))
+    assert sorted(row[0] for row in listed) == sorted(SLUGS + [STRESS])
+    practices = len(rubric_data()["practices"])
+    for slug in SLUGS + [STRESS]:
+        column = column_of(read(built_site, f"data/compare/{slug}.js"))
+        assert column["slug"] == slug and f'data-slug="{slug}"' in column["head"]
+        assert len(column["cells"]) == practices and all(f'data-slug="{slug}"' in c for c in column["cells"])
+    assert 'class="deciding"' in compare_html(built_site, SLUGS)
 
 
 def test_badge_is_svg_with_the_letter_in_text(built_site: Path) -> None:
@@ -270,7 +291,8 @@ def test_a_disputed_fact_says_unsure_in_plain_words_on_every_page(tmp_path: Path
     provider = Page(files["disputed/index.html"].decode()).plain
     assert words[len("Unsure: "):] in provider and "Unsure" in provider
     assert "This sentence says: Access for a fee" in provider and "This sentence says: See and correct" in provider
-    compare = Page(files["compare/index.html"].decode()).plain
+    column = column_of(files["data/compare/disputed.js"].decode())
+    compare = Page(column["head"] + "".join(column["cells"])).plain
     assert words[len("Unsure: "):] in compare
     index = files["index.html"].decode()
     cell = re.search(r'<td class="cell-bad">[^\n]*Access for a fee.*?</td>', index)
@@ -325,7 +347,7 @@ def test_every_quote_links_to_its_highlighted_sentence_in_the_annotated_policy(b
     assert quotes and len(links) == quotes
     for href in links:
         assert href.split("#")[1] in targets, href
-    compare = [a["href"] for a in Page(read(built_site, "compare/index.html")).all("a")
+    compare = [a["href"] for a in Page(compare_html(built_site, [slug])).all("a")
                if (a.get("href") or "").startswith(f"../{slug}/policy/index.html#")]
     assert compare and all(h.split("#")[1] in targets for h in compare)
     # Each mark is labelled with its practice and what it says, and has a way to the next one.
@@ -407,7 +429,7 @@ def test_a_page_per_practice_lists_every_provider_with_its_whole_deciding_quote(
 
 
 def test_compare_shows_whole_quotes(built_site: Path) -> None:
-    text = Page(read(built_site, "compare/index.html")).plain
+    text = Page(compare_html(built_site, [*SLUGS, STRESS])).plain
     for slug in [*SLUGS, STRESS]:
         card = json.loads(read(built_site, f"{slug}/scorecard.json"))
         for fact in card["practices"].values():
@@ -536,3 +558,35 @@ def test_a_capped_grade_is_marked_on_the_index(tmp_path: Path) -> None:
     capped = card.model_copy(update={"grade": "D", "uncapped_grade": "A", "caps": [cap]})
     index = render_shared_files([capped], rubric, make_environment(), None)["index.html"].decode()
     assert 'href="disputed/index.html#cap">capped' in index
+
+
+def test_past_a_page_of_providers_the_index_and_practice_pages_go_on_in_linked_pages_and_compare_stays_small(
+        ) -> None:
+    """Two pages and a half of providers: index.html, index-2.html, index-3.html, each of at most PAGE_ROWS
+    rows, reached by next-page links without JavaScript; practice pages the same; the compare page holds no
+    provider's table."""
+    from scorecard.render.site import PAGE_ROWS, render_shared_files, shared_file_names
+    from scorecard.render.templating import make_environment
+
+    rubric, card = disputed_card()
+    total = 2 * PAGE_ROWS + PAGE_ROWS // 2
+    cards = [card.model_copy(update={"slug": f"p{i:04d}", "name": f"Provider {i:04d}"}) for i in range(total)]
+    files = render_shared_files(cards, rubric, make_environment(), None)
+    assert set(files) == set(shared_file_names(rubric, len(cards)))
+    seen: list[str] = []
+    rel = "index.html"
+    while rel:
+        page = Page(files[rel].decode())
+        rows = [a["href"] for a in page.all("a") if re.fullmatch(r"p\d{4}/index\.html", a.get("href") or "")]
+        assert 0 < len(set(rows)) <= PAGE_ROWS
+        seen += sorted(set(rows), key=rows.index)
+        nexts = [a["href"] for a in page.all("a") if a.get("rel") == "next"]
+        rel = nexts[0] if nexts else ""
+    assert seen == [f"{c.slug}/index.html" for c in cards]  # every provider once, best first, page after page
+    assert f"Page 3 of 3 (providers {2 * PAGE_ROWS + 1} to {total} of {total})" in Page(
+        files["index-3.html"].decode()).plain
+    assert f"{total} providers" in Page(files["index-2.html"].decode()).plain  # the counts are of the whole site
+    practice = Page(files["practices/access/index-2.html"].decode()).plain
+    assert f"{total} providers, {PAGE_ROWS} on this page" in practice
+    small = render_shared_files(cards[:2], rubric, make_environment(), None)
+    assert len(files["compare/index.html"]) - len(small["compare/index.html"]) == len(str(total)) - 1  # the count

@@ -4,13 +4,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-
-import httpx
+from typing import TYPE_CHECKING
 
 from ..errors import ScorecardError
 from ..text.decode import sniff_text
-from .deadline import deadline_transport
 from .wayback import ARCHIVE_HOSTS
+
+if TYPE_CHECKING:  # httpx is imported when a page is downloaded: a build never needs it
+    import httpx
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 TEXT_TYPES = {"text/plain"}
@@ -59,6 +60,7 @@ class Page:
 def check_url(url: str, came_from: str | None = None, shown: str | None = None) -> httpx.URL:
     """`url` parsed, if it is one scorecard may fetch: http or https with a host; else a FetchError naming
     it as `shown` (a redirect's Location as sent)."""
+    import httpx
     where = f"redirect from {came_from} to" if came_from else "cannot fetch"
     shown = (url if shown is None else shown)[:300]
     try:
@@ -80,6 +82,10 @@ def download(url: str, options: FetchOptions | None = None) -> Page:
     """GET `url`, following at most `max_redirects` redirects (to http and https only), all within one
     deadline of `total_timeout` seconds; a FetchError for anything but a page of HTML or plain text of at
     most `max_bytes`."""
+    import httpx
+
+    from .deadline import deadline_transport
+
     options = options or FetchOptions()
     target = check_url(url)
     deadline = time.monotonic() + options.total_timeout

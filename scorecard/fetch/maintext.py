@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-import trafilatura
-
 from ..text.decode import decode_utf16, utf16_without_bom
 from .http import FetchError, FetchOptions, Page
 from .wayback import TOOLBAR_XPATHS, strip_notices, strip_toolbar
@@ -27,6 +25,8 @@ def main_text(page: Page, options: FetchOptions | None = None) -> tuple[str, str
 
 
 def _from_html(page: Page) -> str:
+    import trafilatura  # here, not at the top: a build reads snapshots without the fetch stack
+
     html = strip_toolbar(page.body)
     source: bytes | str = html  # with no charset, trafilatura detects it, except UTF-16 without a BOM
     if page.charset or utf16_without_bom(html):

@@ -11,8 +11,6 @@ import datetime as dt
 import re
 from collections.abc import Collection
 
-import httpx
-
 ARCHIVE_HOSTS = frozenset({"web.archive.org", "wayback.archive.org"})
 # /web/<14-digit timestamp><optional modifier like id_, if_, im_>/<original URL>
 CAPTURE = re.compile(r"^/web/(?P<ts>\d{4,14})(?P<mod>[a-z]{2}_)?/(?P<original>.+)$")
@@ -32,6 +30,8 @@ NOTICE_LINE = re.compile(r"^\s*The Wayback Machine\s*-\s*https?://web\.archive\.
 
 
 def _capture(url: str, hosts: Collection[str] = ARCHIVE_HOSTS) -> re.Match[str] | None:
+    import httpx  # here, not at the top: a build reads snapshots without the fetch stack
+
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL:
@@ -50,6 +50,8 @@ def original_page_url(url: str, hosts: Collection[str] = ARCHIVE_HOSTS) -> str:
     match = _capture(url, hosts)
     if match is None or match["mod"] == "id_":
         return url
+    import httpx
+
     parsed = httpx.URL(url)
     return f"{parsed.scheme}://{parsed.netloc.decode('ascii')}/web/{match['ts']}id_/{match['original']}"
 

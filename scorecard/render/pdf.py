@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
@@ -70,7 +71,52 @@ def render_page(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
 
 def comparison_html(cards: list[Scorecard], rubric: Rubric, env: Environment, *, site: object,
                     page_size: str = "A4", built_on: dt.date | None = None,
-                    template: str = "pdf-all.html") -> str:
-    """site/scorecards.pdf: every provider in one table, best first, landscape."""
+                    template: str = "pdf-all.html", part: int = 0, parts: int = 1, footer_pages: int = 0,
+                    all_cards: list[Scorecard] | None = None) -> str:
+    """site/scorecards.pdf: every provider in one table, best first, landscape. With parts > 1, the HTML of
+    one part (`cards` are its rows; the first part has the title, the last the legend) and no page numbers;
+    with footer_pages, a document of that many empty pages that only carry the page numbers."""
     return env.get_template(template).render(cards=cards, rubric=rubric, site=site, page_size=page_size,
-                                             built_on=built_on or dt.date(1970, 1, 1))
+                                             built_on=built_on or dt.date(1970, 1, 1), part=part, parts=parts,
+                                             footer_pages=footer_pages, all_cards=cards if all_cards is None
+                                             else all_cards)
+
+
+PART_ROWS = 150  # providers per part of scorecards.pdf drawn in parallel: fewer and one process draws it whole
+
+
+def comparison_parts(cards: list[Scorecard], workers: int) -> list[list[Scorecard]]:
+    """The rows of scorecards.pdf cut into parts for `workers` processes (one part for a small site)."""
+    count = min(workers * 2, len(cards) // PART_ROWS) if workers > 1 else 1
+    if count <= 1:
+        return [cards]
+    size = -(-len(cards) // count)
+    return [cards[i:i + size] for i in range(0, len(cards), size)]
+
+
+def page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def merge_parts(parts: list[bytes], numbers: bytes) -> bytes:
+    """One PDF from parts drawn apart, in order, each page given its number from `numbers` (a document of
+    as many pages holding only the page numbers). Metadata (title, dates) from the first part; no random
+    file identifier, so two builds stay byte-identical."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for data in parts:
+        writer.append(PdfReader(io.BytesIO(data)))
+    footers = PdfReader(io.BytesIO(numbers)).pages
+    for page, footer in zip(writer.pages, footers, strict=True):
+        page.merge_page(footer)
+        page.compress_content_streams()  # merging leaves the page's drawing uncompressed
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)  # the numbers' font, once
+    first = PdfReader(io.BytesIO(parts[0])).metadata
+    if first:
+        writer.add_metadata({key: str(value) for key, value in first.items()})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

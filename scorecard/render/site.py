@@ -4,6 +4,7 @@ Every link is relative (`root` is "" or "../"), so the site works from file:// a
 """
 from __future__ import annotations
 
+import json
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from ..text import Document, read_policy
 from .badge import badge_svg
 from .config import SiteConfig
 from .data import dumps, scorecard_json, scorecards_csv, scorecards_json
+from .doubt import checked
 from .policy import annotate
 from .templating import read_asset
 
@@ -112,9 +114,47 @@ def policy_pages(history: Any, titles: dict[str, str]) -> list[PolicyPage]:
     return pages
 
 
+PAGE_ROWS = 100  # providers on one index or practice page (about 6,000 elements: it opens in well under 0.5 s);
+# more go on further pages, linked next and previous
+
+
+@dataclass(frozen=True)
+class Pages:
+    """Where one page of a long list sits among its pages: index.html, index-2.html, index-3.html..."""
+
+    number: int  # from 1
+    count: int
+    first: int  # the first row shown, from 1
+    last: int
+    total: int
+
+    @staticmethod
+    def name(number: int) -> str:
+        return "index.html" if number == 1 else f"index-{number}.html"
+
+    @property
+    def previous(self) -> str:
+        return self.name(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next(self) -> str:
+        return self.name(self.number + 1) if self.number < self.count else ""
+
+
+def paged(cards: list[Scorecard]) -> list[tuple[Pages, list[Scorecard]]]:
+    """The ranked providers cut into pages of PAGE_ROWS (one page when there are none)."""
+    count = max(1, -(-len(cards) // PAGE_ROWS))
+    return [(Pages(n + 1, count, min(len(cards), n * PAGE_ROWS + 1), min(len(cards), (n + 1) * PAGE_ROWS),
+                   len(cards)), cards[n * PAGE_ROWS:(n + 1) * PAGE_ROWS]) for n in range(count)]
+
+
+COMPARE_DATA = "data/compare"  # <slug>.js: one provider's column of the compare page, loaded when picked
+
+
 def provider_file_names(slug: str, env: Environment) -> list[str]:
     """Every file render_provider_files writes for this provider (the build cache reuses exactly these)."""
     names = [f"{slug}/{name}" for name in ("index.html", "scorecard.json", "badge.svg")]
+    names.append(f"{COMPARE_DATA}/{slug}.js")
     history = histories(env).get(slug)
     if history is not None:
         names += [f"{slug}/{page.name}" for page in policy_pages(history, document_titles(history.current))]
@@ -182,13 +222,47 @@ def render_provider_files(card: Scorecard, rubric: Rubric, env: Environment, con
         f"{card.slug}/index.html": html.encode("utf-8"),
         f"{card.slug}/scorecard.json": dumps(scorecard_json(card)),
         f"{card.slug}/badge.svg": badge_svg(card.grade, card.score),
+        f"{COMPARE_DATA}/{card.slug}.js": compare_script(card, rubric, env, config, has_pdf),
         **policy,
     }
 
 
-def shared_file_names(rubric: Rubric) -> list[str]:
-    """Every file render_shared_files writes (the build cache reuses exactly these)."""
-    return list(SHARED_FILES) + [f"practices/{p.key}/index.html" for p in rubric.practices]
+def compare_script(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict[str, Any] | None,
+                   has_pdf: bool = True) -> bytes:
+    """data/compare/<slug>.js: the provider's column of the compare page (its heading and a cell per practice,
+    rendered and escaped here like any page), which site.js adds with a <script> element when a reader picks
+    the provider. A script, not JSON: it loads from file:// too. Its links are relative to compare/."""
+    macros = env.get_template("_compare.html").make_module(page_context(rubric, config, "../", "compare", has_pdf))
+    column = {"slug": card.slug, "head": str(macros.head(card)),  # type: ignore[attr-defined]
+              "cells": [str(macros.cell(card, row)) for row in card.practices]}  # type: ignore[attr-defined]
+    return f"scorecardCompare({json.dumps(column, ensure_ascii=False)});\n".encode()
+
+
+def compare_choices(cards: list[Scorecard]) -> bytes:
+    """data/compare/_providers.js (no slug has an underscore): every provider's slug, name, grade and score, best first, for the pickers
+    of the compare page (a list of names, never the tables: those load one provider at a time)."""
+    rows = [[c.slug, c.name, c.grade, c.score] for c in cards]
+    listed = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return f"window.scorecardProviders = {listed};\n".encode()
+
+
+def by_answer(cards: list[Scorecard], practice: str) -> dict[str, list[tuple[Scorecard, Any]]]:
+    """The providers of a practice page grouped by their answer, in rank order (grouped here, once, rather
+    than by the template looping over every provider for every answer)."""
+    groups: dict[str, list[tuple[Scorecard, Any]]] = {}
+    for card in cards:
+        for row in card.practices:
+            if row.practice == practice:
+                groups.setdefault(row.value, []).append((card, row))
+    return groups
+
+
+def shared_file_names(rubric: Rubric, providers: int = 0) -> list[str]:
+    """Every file render_shared_files writes for this many providers (the build cache reuses exactly these)."""
+    count = max(1, -(-providers // PAGE_ROWS))
+    pages = [Pages.name(n) for n in range(2, count + 1)]
+    return (list(SHARED_FILES) + [f"{COMPARE_DATA}/_providers.js"] + pages
+            + [f"practices/{p.key}/{name}" for p in rubric.practices for name in ["index.html", *pages]])
 
 
 def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment,
@@ -203,12 +277,23 @@ def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment
         return env.get_template(template).render(**ctx, **extra).encode("utf-8")
 
     grade_order = {g.letter: i for i, g in enumerate(sorted(rubric.grades, key=lambda g: -g.min_score))}
+    pages = paged(ranked)
+    counts = checked(ranked, rubric)  # of the whole site, on every index page: counted once
+    answers = {p.key: {v: 0 for v in p.values} for p in rubric.practices}  # providers per answer, every page
+    for card in ranked:
+        for row in card.practices:
+            if row.value in answers.get(row.practice, {}):
+                answers[row.practice][row.value] += 1
     return {
-        "index.html": page("index.html", "index", "", cards=ranked, grade_order=grade_order),
+        **{Pages.name(at.number): page("index.html", "index", "", cards=shown, pages=at, all_cards=ranked,
+                                      counts=counts, grade_order=grade_order) for at, shown in pages},
         "methodology/index.html": page("methodology.html", "methodology", "../"),
         "compare/index.html": page("compare.html", "compare", "../", cards=ranked),
-        **{f"practices/{p.key}/index.html": page("practice.html", "practice", "../../", cards=ranked, practice=p)
-           for p in rubric.practices},
+        f"{COMPARE_DATA}/_providers.js": compare_choices(ranked),
+        **{f"practices/{p.key}/{Pages.name(at.number)}": page("practice.html", "practice", "../../", cards=shown,
+                                                            practice=p, pages=at, answers=answers[p.key],
+                                                            groups=by_answer(shown, p.key))
+           for p in rubric.practices for at, shown in pages},
         "assets/site.css": (read_asset("site.css", user_templates) + site.css()).encode("utf-8"),
         "assets/site.js": read_asset("site.js", user_templates).encode("utf-8"),
         "data/scorecards.json": scorecards_json(ranked),

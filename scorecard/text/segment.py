@@ -9,13 +9,15 @@ the few offsets it returns (nothing to map for ASCII lines, the common case).
 from __future__ import annotations
 
 import ctypes
+import functools
+import importlib.util
 import operator
 import re
+import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-
-import blingfire
+from pathlib import Path
 
 from .formats import Block
 from .normalize import normalize, split_runon_heading
@@ -101,7 +103,7 @@ def _blingfire_spans(line: str) -> list[tuple[int, int]]:
     data = line.encode("utf-8")
     out, starts, ends = _buffers(len(data) * 2 + 16)
     size = len(out)
-    count = _SENTENCES(ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(out),
+    count = _sentences()(ctypes.c_char_p(data), ctypes.c_int(len(data)), ctypes.byref(out),
                        ctypes.byref(starts), ctypes.byref(ends), ctypes.c_int(size))
     if count <= 0 or count > size:
         return [(0, len(line))]
@@ -131,7 +133,19 @@ def _char_offset(data: bytes, byte_offset: int) -> int:
     return len(data[:byte_offset].decode("utf-8", errors="ignore"))
 
 
-_SENTENCES = blingfire.blingfire.TextToSentencesWithOffsets
+@functools.cache
+def _sentences() -> Callable[..., int]:
+    """blingfire's TextToSentencesWithOffsets, loaded from its C library on first use. Not `import blingfire`:
+    its Python side imports numpy, half a second of every start-up, and a build that extracts nothing
+    needs none of it."""
+    spec = importlib.util.find_spec("blingfire")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("blingfire is not installed")
+    name = {"win32": "blingfiretokdll.dll", "darwin": "libblingfiretokdll.dylib"}.get(sys.platform,
+                                                                                        "libblingfiretokdll.so")
+    library = ctypes.CDLL(str(Path(next(iter(spec.submodule_search_locations))) / name))
+    function: Callable[..., int] = library.TextToSentencesWithOffsets
+    return function
 
 
 def build(blocks: Iterable[Block], normalized: bool = False) -> tuple[str, list[Sentence], list[tuple[int, int]]]:

@@ -147,7 +147,9 @@ def test_open_a_provider_and_compare_two(visit: Visit, screenshots: Path) -> Non
     expect(page.locator("#pick-0")).to_have_value(slug)
     visible = page.locator("[data-compare] thead th[data-slug]:visible")
     expect(visible).to_have_count(2)
+    page.focus("#pick-1")  # as a reader turns to a picker: it then lists every provider
     page.select_option("#pick-1", "cloudonex")
+    page.focus("#pick-2")
     page.select_option("#pick-2", "cloud9")
     expect(visible).to_have_count(3)
     assert visible.evaluate_all("ths => ths.map(t => t.dataset.slug)") == [slug, "cloudonex", "cloud9"]
@@ -158,19 +160,38 @@ def test_open_a_provider_and_compare_two(visit: Visit, screenshots: Path) -> Non
     page.screenshot(path=str(screenshots / "compare-two.png"), full_page=True)
 
 
-def test_without_javascript_the_index_is_sorted_and_compare_shows_everyone(browser: Browser, built_site: Path,
-                                                                            screenshots: Path) -> None:
+def test_without_javascript_the_index_is_sorted_and_compare_leads_to_every_provider(browser: Browser,
+                                                                                     built_site: Path,
+                                                                                     screenshots: Path) -> None:
     v = Visit(browser, built_site, java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = v.go("index.html")
     expect(page.locator("[data-controls]")).to_be_hidden()
     scores = [int(s) for s in page.locator("[data-overview] tbody tr .score-num").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
     page = v.go("compare/index.html")
-    total = page.locator("[data-compare] thead th[data-slug]").count()
-    expect(page.locator("[data-compare] thead th[data-slug]:visible")).to_have_count(total)
+    expect(page.locator("[data-compare-picker]")).to_be_hidden()
+    expect(page.locator("[data-compare]")).to_be_hidden()  # an empty table says nothing without JavaScript
     page.screenshot(path=str(screenshots / "compare-no-js.png"))
+    page.locator("[data-no-js] a").click()  # the list of providers, each linking to its page
+    expect(page).to_have_url(re.compile(r"/index\.html$"))
+    expect(page.locator("[data-overview] tbody tr")).to_have_count(len(scores))
     v.close()
     v.check()
+
+
+def test_compare_loads_only_the_chosen_providers_from_the_site(visit: Visit) -> None:
+    """Each provider's column is a script of the site, loaded when the provider is picked; nothing else."""
+    page = visit.go("compare/index.html?p=cloudonex&p=cloud9")
+    expect(page.locator("[data-compare] thead th[data-slug]")).to_have_count(2)
+    expect(page.locator("[data-compare] td[data-slug='cloud9'] .deciding").first).to_be_visible()
+    loaded = [u.rsplit("/", 1)[1] for u in visit.requests if "/data/compare/" in u]
+    assert sorted(loaded) == ["_providers.js", "cloud9.js", "cloudonex.js"]
+    page.focus("#pick-1")
+    page.select_option("#pick-1", "cloudcone")
+    expect(page.locator("[data-compare] thead th[data-slug]")).to_have_count(2)
+    assert page.locator("[data-compare] thead th[data-slug]").evaluate_all(
+        "ths => ths.map(t => t.dataset.slug)") == ["cloudonex", "cloudcone"]
+    expect(page.locator("[data-compare] caption")).to_have_text(re.compile(r"Side by side: CloudOnex, CloudCone"))
 
 
 @pytest.mark.parametrize("kind", ["index", "provider", "compare", "methodology", "policy", "stress-policy",
@@ -249,10 +270,10 @@ def test_a_click_on_a_quote_lands_on_its_highlighted_sentence(browser: Browser, 
     assert urlsplit(page.url).fragment != first
     page.locator(f"mark#{urlsplit(page.url).fragment} ~ .hl-nav a", has_text="previous").first.click()
     assert urlsplit(page.url).fragment == first
-    # From the compare page too.
-    page = v.go("compare/index.html?p=cloudonex&p=cloud9")
-    page.locator("td[data-slug='cloudonex'] a.in-context").first.click()
-    landed_on_highlight(page)
+    if javascript:  # from the compare page too (without JavaScript it links to the provider pages)
+        page = v.go("compare/index.html?p=cloudonex&p=cloud9")
+        page.locator("td[data-slug='cloudonex'] a.in-context").first.click()
+        landed_on_highlight(page)
     v.close()
     v.check()
 
