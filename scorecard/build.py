@@ -140,21 +140,22 @@ def analyse_all(folders: list[Path], rubric: Rubric, cache: BuildCache, options:
         outcomes.append(cache.card(folder.name, key))
         if outcomes[-1] is None:
             todo.append((i, provider, key))
-    for (i, provider, key), outcome in zip(todo, analyse_each(todo, rubric, options, progress, len(folders))):
+    for (i, _provider, key), outcome in zip(todo, analyse_each(todo, rubric, options, progress, len(folders)),
+                                              strict=True):
         if isinstance(outcome, Scorecard):
             cache.remember(outcome, key)
         elif not options.keep_going and not any(isinstance(o, ScorecardError) for o in outcomes[:i]):
             raise outcome  # the first failure in folder order, as a build one provider at a time stops
         outcomes[i] = outcome
-    for folder, outcome in zip(folders, outcomes):
-        if isinstance(outcome, Scorecard):
-            report.cards.append(outcome)
+    for folder, result in zip(folders, outcomes, strict=True):
+        if isinstance(result, Scorecard):
+            report.cards.append(result)
             continue
         kept = cache.last_good_card(folder.name)
         if kept is not None:
             report.cards.append(kept)
             kept_slugs.add(kept.slug)
-        report.failures.append((folder.name, str(outcome) + (" (its previous scorecard was kept)" if kept else "")))
+        report.failures.append((folder.name, str(result) + (" (its previous scorecard was kept)" if kept else "")))
     progress("extract", len(folders), len(folders))
     return report, kept_slugs, loaded
 

@@ -164,9 +164,9 @@ def test_compare_loads_each_provider_from_its_own_script_and_links_the_list_with
     assert "data-compare-picker" in html and "data-compare-picker data-base=\"../data/compare/\" hidden" in html
     assert 'href="../index.html">the list of all' in Page(html).plain or 'href="../index.html"' in html
     listed = json.loads(read(built_site, "data/compare/_providers.js").split(" = ", 1)[1].rstrip(";\n"))
-    assert sorted(row[0] for row in listed) == sorted(SLUGS + [STRESS])
+    assert sorted(row[0] for row in listed) == sorted([*SLUGS, STRESS])
     practices = len(rubric_data()["practices"])
-    for slug in SLUGS + [STRESS]:
+    for slug in [*SLUGS, STRESS]:
         column = column_of(read(built_site, f"data/compare/{slug}.js"))
         assert column["slug"] == slug and f'data-slug="{slug}"' in column["head"]
         assert len(column["cells"]) == practices and all(f'data-slug="{slug}"' in c for c in column["cells"])

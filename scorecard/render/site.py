@@ -279,7 +279,7 @@ def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment
     grade_order = {g.letter: i for i, g in enumerate(sorted(rubric.grades, key=lambda g: -g.min_score))}
     pages = paged(ranked)
     counts = checked(ranked, rubric)  # of the whole site, on every index page: counted once
-    answers = {p.key: {v: 0 for v in p.values} for p in rubric.practices}  # providers per answer, every page
+    answers = {p.key: dict.fromkeys(p.values, 0) for p in rubric.practices}  # providers per answer, every page
     for card in ranked:
         for row in card.practices:
             if row.value in answers.get(row.practice, {}):
