@@ -142,9 +142,11 @@ def pdf_text(path: Path) -> str:
 def test_a_disputed_fact_is_unsure_in_the_pdf_in_plain_words(built_site: Path) -> None:
     text = pdf_text(built_site / "cloudonex" / "scorecard.pdf")
     assert "? Unsure" in text
-    assert "Unsure: the policy says both “Access for a fee” and “See and correct”" in text
+    # each side with the sentence that says it, now that every quote names the value it supports
+    assert "Unsure: the policy says both “Access for a fee” (“Any access request may be subject to a fee" in text
+    assert "and “See and correct” (“You may update" in text
     assert "with_fee" not in text and "priority" not in text
-    assert "0 of 10 answers checked by a person, 10 found automatically" in text
+    assert "0 of 11 answers checked by a person, 11 found automatically" in text
 
 
 def test_a_shortened_quote_ends_with_an_ellipsis(built_site: Path) -> None:
