@@ -171,10 +171,15 @@ def analyse_each(todo: list[tuple[int, Provider, str]], rubric: Rubric, options:
             done += 1
             progress("extract", done, total)
         return
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)  # see render_pdfs
     with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
         try:
             jobs = ((provider, rubric, options.max_policy_mb) for _i, provider, _key in todo)
-            for outcome in pool.map(analyse_or_error, jobs, chunksize=max(1, min(16, len(todo) // (workers * 8)))):
+            try:
+                outcomes = pool.map(analyse_or_error, jobs, chunksize=max(1, min(16, len(todo) // (workers * 8))))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            for outcome in outcomes:
                 done += 1
                 progress("extract", done, total)
                 yield outcome
@@ -317,8 +322,7 @@ def render_pdfs(htmls: dict[str, str], jobs: int | None, progress: Progress) -> 
     # that window would run our handler inside a worker and break the pool. So Ctrl-C and SIGTERM wait,
     # blocked, while the workers start (map submits every task, which forks them all); a signal that came
     # meanwhile is delivered as soon as each process unblocks it.
-    stop_signals = {signal.SIGINT, signal.SIGTERM}
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     with ProcessPoolExecutor(max_workers=min(workers, len(names)), initializer=quiet_worker,
                              initargs=(os.getpid(),)) as pool:
         try:
@@ -333,6 +337,9 @@ def render_pdfs(htmls: dict[str, str], jobs: int | None, progress: Progress) -> 
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     return result
+
+
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def render_named_pdf(job: tuple[str, str]) -> bytes:

@@ -126,6 +126,25 @@ def test_a_failure_while_writing_leaves_the_old_site(built, tmp_path):
     assert leftovers(tmp_path, out) == [] and not (tmp_path / "escape").exists()
 
 
+def _wait_for_pdf_workers(proc: subprocess.Popen[str]) -> None:
+    """Until the build has forked its PDF workers (children of the main process)."""
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        children = [entry for entry in Path("/proc").iterdir() if entry.name.isdigit()
+                    and _parent_of(entry) == proc.pid]
+        if len(children) >= 2:
+            return
+        time.sleep(0.05)
+    pytest.fail("the build started no PDF workers")
+
+
+def _parent_of(entry: Path) -> int:
+    try:
+        return int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
 @pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
 def test_an_interrupted_build_changes_nothing(tmp_path, how):
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) or SIGTERM while PDFs render."""
@@ -144,7 +163,7 @@ def test_an_interrupted_build_changes_nothing(tmp_path, how):
                              "--out", str(out), "-j", "2"], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
                             preexec_fn=default_sigint)
-    time.sleep(2.0)  # imports and extraction take about a second; 24 PDFs take several more
+    _wait_for_pdf_workers(proc)  # then the signal lands while PDFs render, however loaded the machine
     if how == "SIGINT":
         os.killpg(proc.pid, signal.SIGINT)
     else:

@@ -119,6 +119,8 @@ def download(url: str, options: FetchOptions | None = None) -> Page:
 
 
 def _join(base: httpx.URL, location: str) -> str:
+    import httpx
+
     try:
         return str(base.join(location))
     except (httpx.InvalidURL, ValueError, UnicodeError):
