@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 from xml.etree import ElementTree
@@ -235,15 +236,48 @@ def _mark_items(text: str, page: Any) -> str:
     for match in _LAID_OUT_ITEM.finditer(laid_out):
         key = " ".join(match.group(1).split())
         items[key] = items.get(key, 0) + 1
-    if not items:
+    starts = _paragraph_starts(page)
+    if not items and not starts:
         return text
-    lines = text.split("\n")
-    for n, line in enumerate(lines):
+    lines: list[str] = []
+    for line in text.split("\n"):
         key = " ".join(line.split())
+        if starts.get(key[:_START_KEY], 0) > 0:
+            starts[key[:_START_KEY]] -= 1
+            if lines and lines[-1].strip():
+                lines.append("")  # a paragraph ends here, as a blank line ends one in a .txt
         if items.get(key, 0) > 0 and not _BULLET_START.match(line.strip()):
             items[key] -= 1
-            lines[n] = "• " + line.strip()
+            line = "• " + line.strip()
+        lines.append(line)
     return "\n".join(lines)
+
+
+_START_KEY = 30  # characters of a line that name it
+
+
+def _paragraph_starts(page: Any) -> dict[str, int]:
+    """The lines that start a block, by their first characters: a PDF shows a new paragraph by
+    a wider gap above it than between the lines of one (its text layer has no blank line)."""
+    rows: dict[float, list[str]] = {}
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: Any) -> None:
+        if text.strip():
+            rows.setdefault(round(tm[5] * cm[3] + cm[5]), []).append(text)
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception:  # noqa: BLE001 - only a hint, as above
+        return {}
+    ys = sorted(rows, reverse=True)
+    gaps = [a - b for a, b in pairwise(ys)]
+    if len(gaps) < 4:
+        return {}
+    line_gap = sorted(gaps)[len(gaps) // 2]
+    starts: dict[str, int] = {}
+    for y, gap in zip(ys[1:], gaps):
+        if line_gap > 0 and gap > 1.5 * line_gap:
+            key = " ".join("".join(rows[y]).split())[:_START_KEY]
+            starts[key] = starts.get(key, 0) + 1
+    return starts
 
 
 # --- Markdown ------------------------------------------------------------------------------
