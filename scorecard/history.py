@@ -251,7 +251,7 @@ def combine(texts: dict[str, Document]) -> tuple[Document, list[tuple[str, int, 
     parts, sentences, spans, offset = [], [], [], 0
     for doc_id, document in texts.items():
         parts.append(document.text)
-        sentences += [Sentence(s.start + offset, s.end + offset, s.section) for s in document.sentences]
+        sentences += [Sentence(s.start + offset, s.end + offset, s.section, s.kind) for s in document.sentences]
         spans.append((doc_id, offset, offset + len(document.text)))
         offset += len(document.text) + 2
     first = next(iter(texts.values()))

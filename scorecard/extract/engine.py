@@ -17,7 +17,8 @@ import ahocorasick
 
 from ..model import NOT_STATED, Evidence, Fact
 from ..text import Document
-from ..text.segment import Sentence
+from ..text.segment import HEADING as HEADING_KIND
+from ..text.segment import ITEM, LINE, Sentence
 from .registry import Hit
 from .spec import Detectors, Practice, Rule
 
@@ -185,12 +186,9 @@ def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Det
 
 def is_heading(document: Document, i: int) -> bool:
     """A heading kept as a sentence: it frames what follows and never decides a value alone
-    ("Information we sell" above "We do not sell your personal information.")."""
-    sentences = document.sentences
-    text = document.text[sentences[i].start:sentences[i].end]
-    if text.startswith("#"):
-        return True
-    return i + 1 < len(sentences) and bool(text.strip()) and sentences[i + 1].section.strip() == text.strip()
+    ("Information we sell" above "We do not sell your personal information."). The text stage
+    says which sentences are headings, alike for every format."""
+    return document.sentences[i].kind == HEADING_KIND
 
 
 MAX_LIST_ITEMS = 15  # how far back a list item looks for the lead-in it continues
@@ -215,21 +213,12 @@ def lead_in(document: Document, i: int) -> int | None:
     return None
 
 
-_BULLET = re.compile(r"[ \t]*(?:[-*+\u2022\u00b7\u25aa\u25e6\u2023\u2013]|\(?[0-9a-z]{1,3}[.)])[ \t]+")
-_NEW_LINE = re.compile(r"[ \t]*\n[ \t]*")
-
-
 def _item(document: Document, i: int) -> str | None:
-    """How a sentence is a list item: "bullet" (a bullet or an item number starts its line),
-    "line" (it starts the line after the sentence before it), or None (not an item)."""
-    text, start = document.text, document.sentences[i].start
-    line = text.rfind("\n", 0, start) + 1
-    if line < start and _BULLET.fullmatch(text, line, start):
-        return "bullet"
-    previous_end = document.sentences[i - 1].end if i > 0 else 0
-    if i > 0 and line == start and _NEW_LINE.fullmatch(text, previous_end, start) is not None:
-        return "line"
-    return None
+    """How a sentence may be a list item, as the text stage found it: ITEM (a list item of its
+    format: a bullet or number, <li>, a Markdown item), LINE (a paragraph line of its own, which
+    may continue a lead-in), or None (a sentence inside a paragraph, or a heading)."""
+    kind = document.sentences[i].kind
+    return kind if kind in (ITEM, LINE) else None
 
 
 def detect(document: Document, lowered: str, starts: list[int], practice: Practice, detectors: Detectors,

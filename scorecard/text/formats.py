@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 from xml.etree import ElementTree
@@ -30,6 +31,7 @@ class Block(NamedTuple):
     heading: bool = False
     lines: bool = False  # every line is its own unit (code blocks): never joined into sentences
     said: bool = False  # a heading guessed from its wording alone, also kept as a sentence
+    item: bool = False  # a list item (a bullet or number in text, <li>, a Markdown list): told to the engine
 
 
 # --- plain text and PDF --------------------------------------------------------------------
@@ -45,6 +47,7 @@ _OPEN_WORDS = frozenset(_OPEN_WORDS_TEXT.split())
 _FIRST_WORD = re.compile(r"\S+")
 _SPACE_LINES = re.compile(r"\n(?: \n)+")
 _STRONG_HEADING = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]")
+_HASH_HEADING = re.compile(r"^#{1,6}[ \t]+(?=\S)")
 _BARE_BULLETS = re.compile(r"^[•·▪◦‣*-]+$")
 
 
@@ -140,11 +143,22 @@ def _title_after(prev: str, line: str, following: str | None, layout: _Layout) -
 def text_blocks(text: str, pdf: bool = False) -> list[Block]:
     """Plain text (or a PDF's text layer) -> paragraphs, list items and guessed headings."""
     # A line of bullet glyphs alone (a PDF's list markers, laid out apart from their items) is dropped.
-    lines = [ln.strip() for ln in normalize(text).split("\n")]
-    lines = [ln for ln in lines if not _BARE_BULLETS.match(ln)]
+    raw_lines = [ln.strip() for ln in normalize(text).split("\n")]
+    lines: list[str] = []
+    bulleted: set[int] = set()  # lines whose bullet glyph stood alone on the line before (a PDF's)
+    for ln in raw_lines:
+        if _BARE_BULLETS.match(ln):
+            bulleted.add(len(lines))
+        else:
+            lines.append(ln)
     layout = _layout(lines, pdf)
     blocks: list[Block] = []
     paragraph: list[str] = []
+    first = 0  # index of the paragraph's first line
+
+    def paragraph_block() -> Block:
+        return Block("\n".join(paragraph), item=first in bulleted or bool(_BULLET_START.match(paragraph[0])))
+
     skip = False
     for i, line in enumerate(lines):
         if skip:
@@ -152,7 +166,7 @@ def text_blocks(text: str, pdf: bool = False) -> list[Block]:
             continue
         if not line:
             if paragraph:
-                blocks.append(Block("\n".join(paragraph)))
+                blocks.append(paragraph_block())
                 paragraph = []
             continue
         following = lines[i + 1] if i + 1 < len(lines) and lines[i + 1] else None
@@ -160,9 +174,11 @@ def text_blocks(text: str, pdf: bool = False) -> list[Block]:
             paragraph.append(line)
             continue
         if paragraph:
-            blocks.append(Block("\n".join(paragraph)))
+            blocks.append(paragraph_block())
             paragraph = []
-        if layout.width and following is not None and _two_line_heading(line, following, layout):
+        if _HASH_HEADING.match(line):  # "## Information we sell": a Markdown-style title in plain text
+            blocks.append(Block(_HASH_HEADING.sub("", line), heading=True))
+        elif layout.width and following is not None and _two_line_heading(line, following, layout):
             blocks.append(Block(f"{line}\n{following}", heading=True))
             skip = True
         elif _heading_line(line, following, layout):
@@ -172,9 +188,11 @@ def text_blocks(text: str, pdf: bool = False) -> list[Block]:
                 and looks_like_plain_title(line):
             blocks.append(Block(line, heading=True, said=True))  # a paragraph of its own: "Billing information"
         else:
+            if not paragraph:
+                first = i
             paragraph.append(line)
     if paragraph:
-        blocks.append(Block("\n".join(paragraph)))
+        blocks.append(paragraph_block())
     return blocks
 
 
@@ -189,7 +207,7 @@ def pdf_blocks(data: bytes, path: Path) -> list[Block]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise PolicyError("the PDF is encrypted: save an unencrypted copy of the policy", path)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_mark_items(page.extract_text() or "", page) for page in reader.pages]
     except PolicyError:
         raise
     except Exception as exc:
@@ -200,6 +218,66 @@ def pdf_blocks(data: bytes, path: Path) -> list[Block]:
         # space between words and two such lines between lines of text.
         text = _SPACE_LINES.sub(lambda m: " " if m.group().count("\n") == 2 else "\n", text)
     return text_blocks(text, pdf=True)
+
+
+_LAID_OUT_ITEM = re.compile(r"^[ \t]*[•·▪◦‣\-*][ \t]+(\S.*)$", re.MULTILINE)
+
+
+def _mark_items(text: str, page: Any) -> str:
+    """The page's text with "• " before the first line of each list item. A PDF's list markers
+    are often not in its plain text layer (pypdf drops WeasyPrint's), so a list item would read
+    as a paragraph line there and not as in the .txt; pypdf's layout mode keeps them, so the
+    lines it shows after a marker are marked in the plain text too."""
+    try:
+        laid_out = page.extract_text(extraction_mode="layout") or ""
+    except Exception:
+        return text
+    items: dict[str, int] = {}
+    for match in _LAID_OUT_ITEM.finditer(laid_out):
+        key = " ".join(match.group(1).split())
+        items[key] = items.get(key, 0) + 1
+    starts = _paragraph_starts(page)
+    if not items and not starts:
+        return text
+    lines: list[str] = []
+    for line in text.split("\n"):
+        key = " ".join(line.split())
+        if starts.get(key[:_START_KEY], 0) > 0:
+            starts[key[:_START_KEY]] -= 1
+            if lines and lines[-1].strip():
+                lines.append("")  # a paragraph ends here, as a blank line ends one in a .txt
+        if items.get(key, 0) > 0 and not _BULLET_START.match(line.strip()):
+            items[key] -= 1
+            line = "• " + line.strip()
+        lines.append(line)
+    return "\n".join(lines)
+
+
+_START_KEY = 30  # characters of a line that name it
+
+
+def _paragraph_starts(page: Any) -> dict[str, int]:
+    """The lines that start a block, by their first characters: a PDF shows a new paragraph by
+    a wider gap above it than between the lines of one (its text layer has no blank line)."""
+    rows: dict[float, list[str]] = {}
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: Any) -> None:
+        if text.strip():
+            rows.setdefault(round(tm[5] * cm[3] + cm[5]), []).append(text)
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception:
+        return {}
+    ys = sorted(rows, reverse=True)
+    gaps = [a - b for a, b in pairwise(ys)]
+    if len(gaps) < 4:
+        return {}
+    line_gap = sorted(gaps)[len(gaps) // 2]
+    starts: dict[str, int] = {}
+    for y, gap in zip(ys[1:], gaps, strict=True):
+        if line_gap > 0 and gap > 1.5 * line_gap:
+            key = " ".join("".join(rows[y]).split())[:_START_KEY]
+            starts[key] = starts.get(key, 0) + 1
+    return starts
 
 
 # --- Markdown ------------------------------------------------------------------------------
@@ -272,7 +350,7 @@ def markdown_blocks(text: str) -> Iterator[Block]:
     for label, href in _REFERENCE.findall(text):
         env["references"].setdefault(normalizeReference(label), {"title": "", "href": href, "map": None})
     for piece in _slices(text):
-        heading, skipping, nested = False, False, 0
+        heading, skipping, nested, items = False, False, 0, 0
         for token in md.parse(piece.text, env):
             if token.type == "thead_open":
                 skipping = piece.table_header
@@ -284,12 +362,15 @@ def markdown_blocks(text: str) -> Iterator[Block]:
                 heading = False
             elif token.type in ("list_item_open", "table_open"):
                 nested += 1
+                items += token.type == "list_item_open"
             elif token.type in ("list_item_close", "table_close"):
                 nested -= 1
+                items -= token.type == "list_item_close"
             elif token.type == "inline" and not skipping:
                 words = _inline_text(md, token.content, env)
                 if words.strip():
-                    yield _titled(words, heading, guess=not nested)
+                    block = _titled(words, heading, guess=not nested)
+                    yield block._replace(item=True) if items and not block.heading else block
             elif token.type in ("fence", "code_block") and token.content.strip():
                 yield Block(token.content, lines=True)
 
@@ -377,7 +458,8 @@ def html_blocks(html: str) -> list[Block]:
 def _walk(element: ElementTree.Element, blocks: list[Block]) -> None:
     for child in element:
         if child.tag in _XML_BLOCKS:
-            blocks.append(_titled("".join(child.itertext()), _XML_BLOCKS[child.tag], guess=child.tag == "p"))
+            block = _titled("".join(child.itertext()), _XML_BLOCKS[child.tag], guess=child.tag == "p")
+            blocks.append(block._replace(item=True) if child.tag == "item" and not block.heading else block)
         else:
             _walk(child, blocks)
 
@@ -395,10 +477,10 @@ class _TextParser(HTMLParser):
         self.buf: list[str] = []
         self.skip = 0
 
-    def flush(self, heading: bool = False) -> None:
+    def flush(self, heading: bool = False, item: bool = False) -> None:
         text = "".join(self.buf).strip()
         if text:
-            self.blocks.append(Block(re.sub(r"\s+", " ", text), heading))
+            self.blocks.append(Block(re.sub(r"\s+", " ", text), heading, item=item and not heading))
         self.buf = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -415,7 +497,7 @@ class _TextParser(HTMLParser):
         elif tag in self.HEAD:
             self.flush(heading=True)
         elif tag in self.BREAK:
-            self.flush()
+            self.flush(item=tag == "li")
 
     def handle_data(self, data: str) -> None:
         if not self.skip:

@@ -29,11 +29,20 @@ _LABEL_VALUE = re.compile(r":\s*\S")  # "Sold in the past 12 months: No"
 _INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")  # a sentence end with more text after it
 
 
+# What a sentence is, told by the text stage alike for every format, so that the engine never
+# guesses it from characters that differ between forms (a bullet in .txt, none in .md or .pdf).
+HEADING = "heading"  # a heading kept as a sentence (a title by wording): it frames, never decides
+ITEM = "item"  # a list item: a bullet or number in text, <li>, a Markdown list item
+LINE = "line"  # the first sentence of a paragraph line (may continue a lead-in ending in ':')
+PARAGRAPH = "paragraph"  # any other sentence of a paragraph
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     start: int
     end: int
     section: str
+    kind: str = PARAGRAPH
 
 
 class Builder:
@@ -47,7 +56,7 @@ class Builder:
         self.headings: list[tuple[int, int, str]] = []  # (start, end, section before it)
         self._bare: Sentence | None = None  # a "Label: value" heading with no text yet
 
-    def add_line(self, line: str, heading: bool, said: bool = False) -> None:
+    def add_line(self, line: str, heading: bool, said: bool = False, item: bool = False) -> None:
         start = self.pos
         self.parts.append(line)
         self.pos += len(line) + 1  # the "\n" joining lines
@@ -56,16 +65,18 @@ class Builder:
             self.headings.append((start, start + len(line), self.section))
             if said:  # a title by wording only: it may be a statement too, so detectors still read it,
                 # in the section before it so that it is not context for the sentences under it
-                self.spans.append(Sentence(start, start + len(line), self.section))
+                self.spans.append(Sentence(start, start + len(line), self.section, HEADING))
             if _LABEL_VALUE.search(line):
-                self._bare = Sentence(start, start + len(line), self.section)
+                self._bare = Sentence(start, start + len(line), self.section, LINE)
             self.section = line
             return
         self._bare = None
         bullet = _BULLET.match(line)
         offset = bullet.end() if bullet else 0
-        for a, b in _sentences_in_line(line[offset:]):
-            self.spans.append(Sentence(start + offset + a, start + offset + b, self.section))
+        first = ITEM if item or bullet else LINE
+        for n, (a, b) in enumerate(_sentences_in_line(line[offset:])):
+            self.spans.append(Sentence(start + offset + a, start + offset + b, self.section,
+                                       PARAGRAPH if n else first))
 
     def _flush_bare(self) -> None:
         # "Browser signals: Honored" looks like a heading, but with nothing under it, it is a statement.
@@ -76,7 +87,7 @@ class Builder:
     def finish(self) -> None:
         self._flush_bare()
         if not self.spans:  # a passage that is only heading-like lines still says something
-            self.spans = [Sentence(a, b, section) for a, b, section in self.headings]
+            self.spans = [Sentence(a, b, section, LINE) for a, b, section in self.headings]
         self.spans.sort(key=_START)
 
     @property
@@ -169,7 +180,7 @@ def build(blocks: Iterable[Block], normalized: bool = False) -> tuple[str, list[
             if runon is not None:
                 builder.add_line(runon[0], heading=True)
                 line = runon[1]
-            builder.add_line(line, heading=False)
+            builder.add_line(line, heading=False, item=block.item)
     builder.finish()
     return builder.text, builder.spans, [(a, b) for a, b, _ in builder.headings]
 
