@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
+
+from scorecard import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC = ROOT / "rubric" / "default.yaml"
@@ -42,3 +47,21 @@ def make_provider(root: Path, slug: str, policy: str, name: str | None = None,
     data = {"name": name or slug.title(), "policy_file": policy_file, **info}
     (folder / "provider.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return folder
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """The console entry point, in process: exit status, stdout, stderr."""
+    previous = signal.getsignal(signal.SIGTERM)
+    argv = sys.argv
+    sys.argv = ["scorecard", *args]
+    cli.state["debug"] = False
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.argv = argv
+        signal.signal(signal.SIGTERM, previous)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

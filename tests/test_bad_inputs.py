@@ -24,10 +24,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorecard import cli
 from scorecard.errors import ScorecardError
 
-from .helpers import make_provider
+from .helpers import make_provider, run_cli
 
 RUBRIC = """\
 version: "1"
@@ -672,22 +671,6 @@ POLICY_CASES: dict[str, tuple[str, bytes]] = {
 }
 
 
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """The console entry point, in process: exit status, stdout, stderr."""
-    previous = signal.getsignal(signal.SIGTERM)
-    argv = sys.argv
-    sys.argv = ["scorecard", *args]
-    cli.state["debug"] = False
-    try:
-        cli.main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        sys.argv = argv
-        signal.signal(signal.SIGTERM, previous)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def snapshot(folder: Path) -> dict[str, object]:

@@ -7,9 +7,7 @@ The table (CASES) is in the style of test_bad_inputs.py: each case sets up a ser
 from __future__ import annotations
 
 import codecs
-import signal
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from scorecard import cli
 from scorecard.fetch import FetchError, FetchOptions, doubt, download, main_text
 from scorecard.text.decode import decode_bytes, utf16_without_bom
 
-from .helpers import make_provider
+from .helpers import make_provider, run_cli
 from .httpserver import Server, serving
 
 PARAGRAPHS = [
@@ -265,22 +262,6 @@ CASES: dict[str, Case] = {
 }
 
 
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """The console entry point, in process: exit status, stdout, stderr."""
-    previous = signal.getsignal(signal.SIGTERM)
-    argv = sys.argv
-    sys.argv = ["scorecard", *args]
-    cli.state["debug"] = False
-    try:
-        cli.main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        sys.argv = argv
-        signal.signal(signal.SIGTERM, previous)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def versions_of(folder: Path) -> list[str]:
