@@ -1,11 +1,16 @@
 """The real-policy corpus (corpus/, laid out as CORPUS.md describes): counts, the dev/test split, validation.
 
     python bench/corpus.py stats     counts and whether each goal of issue 10 §1 is met
-    python bench/corpus.py split     write corpus/split.yaml (every organisation in dev or test)
+    python bench/corpus.py split [--new-half dev|test]
+                                     write corpus/split.yaml (every organisation in dev or test); with
+                                     --new-half, organisations new to the file all go to that half
     python bench/corpus.py check     validate every meta.yaml and every labels file
     python bench/corpus.py score --half dev|test [--sentences] [--misses] [--code DIR] [--json FILE]
+                                 [--ids FILE] [--added-since COMMIT]
                                      extraction against the settled labels of one half: per practice
-                                     accuracy, macro-F1, precision/recall per value, confusion matrix
+                                     accuracy, macro-F1, precision/recall per value, confusion matrix;
+                                     --ids / --added-since score only those policies of the half (the ids
+                                     listed in FILE, or the policies whose meta.yaml was added since COMMIT)
 
 Scoring protocol (issue 10): rules are fixed against --half dev only; --half test is run once per round, at a
 named commit, and its misses (--misses) are read only after its figures are recorded. --code DIR scores the
@@ -210,6 +215,8 @@ SPLIT_HEADER = """\
 #     a tie goes to dev when the digest's first byte is even, else to test.
 #  An organisation already in this file keeps its half (a split is never redrawn once labels exist):
 #  only organisations new to the corpus are placed by the rule above.
+#  Round 2 additions go to dev (`split --new-half dev`) so the test half stays the same 64 policies
+#  across rounds: new organisations are placed in the half named, not by the rule.
 # Fixing rules uses dev only; test is scored once per round at a named commit, its misses unread before.
 """
 
@@ -219,8 +226,10 @@ def imbalance(one: Counter[str], other: Counter[str]) -> int:
     return sum((4 if key == "policies" else 1) * abs(one[key] - other[key]) for key in set(one) | set(other))
 
 
-def make_split(policies: list[Policy], previous: dict[str, str] | None = None) -> dict[str, str]:
-    """Organisation -> half. `previous` (organisation -> half, from the file) is kept as it was."""
+def make_split(policies: list[Policy], previous: dict[str, str] | None = None,
+               new_half: str | None = None) -> dict[str, str]:
+    """Organisation -> half. `previous` (organisation -> half, from the file) is kept as it was;
+    organisations not in it go to `new_half` when one is named, else where the balance rule puts them."""
     previous = previous or {}
     groups: dict[str, list[Policy]] = {}
     for p in policies:
@@ -238,20 +247,20 @@ def make_split(policies: list[Policy], previous: dict[str, str] | None = None) -
 
         dev_cost, test_cost = imbalance(counts["dev"] + added, counts["test"]), imbalance(counts["test"] + added, counts["dev"])
         half = "dev" if dev_cost < test_cost or (dev_cost == test_cost and digest[0] % 2 == 0) else "test"
-        half = kept.get(name, half)
+        half = kept.get(name, new_half or half)
         counts[half] += added
         for p in members:
             assignment[p.organisation] = half
     return assignment
 
 
-def split() -> int:
+def split(new_half: str | None = None) -> int:
     policies = load_policies()
     previous: dict[str, str] = {}
     if SPLIT.exists():
         data = load_yaml(SPLIT) or {}
         previous = {org: half for half in ("dev", "test") for org in (data.get(half) or {})}
-    assignment = make_split(policies, previous)
+    assignment = make_split(policies, previous, new_half)
     halves: dict[str, dict[str, list[str]]] = {"dev": {}, "test": {}}
     for p in policies:
         halves[assignment[p.organisation]].setdefault(p.organisation, []).append(p.id)
@@ -417,6 +426,45 @@ def half_ids(half: str) -> list[str]:
     return sorted(pid for ids in (data.get(half) or {}).values() for pid in ids)
 
 
+def ids_from_file(path: Path) -> set[str]:
+    """Policy ids listed in a file, separated by whitespace or commas; '#' starts a comment."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: cannot read: {exc}") from None
+    return {word for line in text.splitlines() for word in re.split(r"[\s,]+", line.split("#")[0]) if word}
+
+
+def ids_added_since(commit: str) -> set[str]:
+    """Policies whose meta.yaml git says was added since `commit` (committed or staged/in the work tree)."""
+    import subprocess
+
+    run = subprocess.run(["git", "-C", str(ROOT), "diff", "--name-only", "--diff-filter=A", commit, "--",
+                          "corpus/policies"], capture_output=True, text=True)
+    if run.returncode != 0:
+        raise CorpusError(f"--added-since {commit}: git diff failed: {run.stderr.strip().splitlines()[-1:]}")
+    untracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "--others", "--exclude-standard", "--",
+                                "corpus/policies"], capture_output=True, text=True).stdout
+    paths = run.stdout.splitlines() + untracked.splitlines()
+    return {Path(p).parent.name for p in paths if Path(p).name == "meta.yaml"}
+
+
+def subset_ids(args: argparse.Namespace, ids: list[str]) -> list[str]:
+    """The half's ids, narrowed to --ids FILE and/or --added-since COMMIT when given."""
+    wanted: set[str] | None = None
+    if args.ids:
+        wanted = ids_from_file(Path(args.ids))
+    if args.added_since:
+        added = ids_added_since(args.added_since)
+        wanted = added if wanted is None else wanted & added
+    if wanted is None:
+        return ids
+    elsewhere = sorted(wanted - set(ids))
+    if elsewhere:
+        print(f"not in half {args.half}, left out: {', '.join(elsewhere)}")
+    return [pid for pid in ids if pid in wanted]
+
+
 def settled_labels(policy_id: str) -> dict[str, Any] | None:
     path = LABELS / f"{policy_id}.yaml"
     data = load_yaml(path) if path.exists() else None
@@ -448,7 +496,7 @@ def score_command(args: argparse.Namespace) -> int:
 
     rubric = load_rubric()
     by_id = {p.id: p for p in load_policies()}
-    ids = half_ids(args.half)
+    ids = subset_ids(args, half_ids(args.half))
     results: dict[str, list[tuple[str, str, str]]] = {k: [] for k in VOCABULARY}
     unlabelled = []
     for pid in ids:
@@ -479,7 +527,8 @@ def score_command(args: argparse.Namespace) -> int:
             results[practice].append((expected, value, why))
     unit = "sentences" if args.sentences else "policies"
     scored = len(ids) - len(unlabelled)
-    print(f"half {args.half}: {scored} policies scored" + (f", {len(unlabelled)} without settled labels" if unlabelled else "")
+    subset = " (subset)" if args.ids or args.added_since else ""
+    print(f"half {args.half}{subset}: {scored} policies scored" + (f", {len(unlabelled)} without settled labels" if unlabelled else "")
           + (f"; {len(results['data_sale'])} sentences" if args.sentences else ""))
     print(f"{'practice':22} {unit:>9} {'accuracy':>8} {'macro-F1':>8}   per value: precision/recall (support)")
     summary: dict[str, Any] = {}
@@ -526,11 +575,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="score: list every miss with its rule ids")
     parser.add_argument("--code", default="", help="score: the checkout whose scorecard package is scored")
     parser.add_argument("--json", default="", help="score: also write the figures to this YAML file")
+    parser.add_argument("--ids", default="", help="score: only the policy ids listed in this file")
+    parser.add_argument("--added-since", default="", metavar="COMMIT",
+                        help="score: only the policies added to corpus/policies since this commit")
+    parser.add_argument("--new-half", choices=["dev", "test"], default=None,
+                        help="split: organisations new to split.yaml all go to this half")
     args = parser.parse_args(argv)
     try:
         if args.command == "score":
             return score_command(args)
-        return {"stats": stats, "split": split, "check": check}[args.command]()
+        if args.command == "split":
+            return split(args.new_half)
+        return {"stats": stats, "check": check}[args.command]()
     except CorpusError as exc:
         print(f"error: {shown(str(exc))}", file=sys.stderr)
         return 2
