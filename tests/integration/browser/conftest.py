@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..system import require_axe_core, require_tool
+from tests.system import require_axe_core, require_tool
 
 
 @pytest.fixture(scope="session")

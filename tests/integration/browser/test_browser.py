@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from ..conftest import STRESS
+from tests.conftest import STRESS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
@@ -298,7 +298,7 @@ def documents_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import subprocess
     import sys
 
-    from ..test_documents import acme
+    from tests.integration.builds.test_documents import acme
 
     root = tmp_path_factory.mktemp("documents-site")
     acme(root)

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
-from .helpers import ROOT, SLUGS
+from tests.helpers import ROOT, SLUGS
 
 
 class Text(HTMLParser):

@@ -17,9 +17,9 @@ from scorecard.providers import load_provider
 from scorecard.rubric import load_rubric
 from scorecard.text import parse_text, read_policy
 
-from .helpers import make_provider
-from .httpserver import serving
-from .test_fetch_cli import page
+from tests.helpers import make_provider
+from tests.httpserver import serving
+from tests.integration.fetch.test_fetch_cli import page
 
 PRIVACY = ("Privacy policy\n\nWe collect your name and email address when you register.\n"
            "We do not sell your personal information.\n"

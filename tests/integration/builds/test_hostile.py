@@ -23,7 +23,7 @@ from scorecard.render.pdf import RefusingFetcher, pdf_html, render_pdf
 from scorecard.render.templating import make_environment
 from scorecard.rubric import load_rubric
 
-from .system import require_tool
+from tests.system import require_tool
 
 SECRET = "root:x:0:0:scorecard-canary-7f3a"  # the content of the file a policy points at
 ATTACKS = [

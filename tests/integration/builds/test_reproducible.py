@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from .helpers import copy_providers
+from tests.helpers import copy_providers
 
 
 def build(providers: Path, out: Path, cwd: Path, *extra: str, env: dict[str, str] | None = None) -> dict[str, bytes]:

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from scorecard.errors import ScorecardError
 
-from .helpers import make_provider, run_cli
+from tests.helpers import make_provider, run_cli
 
 RUBRIC = """\
 version: "1"
@@ -1172,7 +1172,7 @@ def test_signal_outcome(name, tmp_path):
 # --- the figure for the report ------------------------------------------------------------------
 
 def outcome_counts() -> dict[str, int]:
-    """Bad inputs covered, by how they end: `python -m tests.test_bad_inputs --count` prints this."""
+    """Bad inputs covered, by how they end: `python -m tests.integration.cli.test_bad_inputs --count` prints this."""
     exit_2 = sum(c.code == 2 for c in CASES.values()) + len(POLICY_CASES) + 1 + len(ENV_CASES)  # +1: encrypted
     return {"clear exit-2 line": exit_2,
             "designed exit 1": sum(c.code == 1 for c in CASES.values()),

@@ -7,7 +7,7 @@ import sys
 
 import yaml
 
-from .helpers import PROVIDERS, ROOT, SLUGS, copy_providers, make_provider, rubric_data, write_rubric
+from tests.helpers import PROVIDERS, ROOT, SLUGS, copy_providers, make_provider, rubric_data, write_rubric
 
 
 def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:

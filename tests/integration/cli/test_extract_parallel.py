@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import PROVIDERS
+from tests.helpers import PROVIDERS
 
 
 def corpus(folder: Path, copies: int = 4) -> list[Path]:

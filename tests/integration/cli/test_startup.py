@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .helpers import copy_providers
+from tests.helpers import copy_providers
 
 HEAVY = ("weasyprint", "httpx", "trafilatura", "lxml", "numpy", "blingfire")
 PROBE = """

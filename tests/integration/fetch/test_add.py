@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .httpserver import serving
-from .test_fetch_cli import OLD, page
+from tests.httpserver import serving
+from tests.integration.fetch.test_fetch_cli import OLD, page
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .helpers import make_provider
-from .httpserver import serving
+from tests.helpers import make_provider
+from tests.httpserver import serving
 
 OLD = ("We collect your name and email address when you register. We do not sell your personal information.\n"
        "You may ask us to delete your account at any time. We keep logs for thirty days.\n"

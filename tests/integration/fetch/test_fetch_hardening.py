@@ -20,8 +20,8 @@ import pytest
 from scorecard.fetch import FetchError, FetchOptions, doubt, download, main_text
 from scorecard.text.decode import decode_bytes, utf16_without_bom
 
-from .helpers import make_provider, run_cli
-from .httpserver import Server, serving
+from tests.helpers import make_provider, run_cli
+from tests.httpserver import Server, serving
 
 PARAGRAPHS = [
     "We collect your name, email address and payment details when you register for an account.",
@@ -399,7 +399,7 @@ def test_a_real_policy_again_discards_the_page_kept_aside(tmp_path: Path, capsys
 
 @pytest.mark.parametrize("slug", ["cloud9", "cloudcone", "cloudmailstore", "cloudonex", "cloudpockets"])
 def test_the_bundled_policies_read_like_policies(slug: str) -> None:
-    from .helpers import PROVIDERS
+    from tests.helpers import PROVIDERS
     folder = PROVIDERS / slug
     policy = next(p for p in folder.iterdir() if p.name.startswith("policy."))
     if policy.suffix == ".pdf":

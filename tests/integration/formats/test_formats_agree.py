@@ -17,7 +17,7 @@ import pytest
 from scorecard.rubric import load_rubric
 from scorecard.text import parse_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 _spec = importlib.util.spec_from_file_location("formats_agree", ROOT / "bench" / "formats_agree.py")
 assert _spec is not None and _spec.loader is not None
 agree = importlib.util.module_from_spec(_spec)

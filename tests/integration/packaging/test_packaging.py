@@ -5,7 +5,7 @@ import subprocess
 import sys
 import zipfile
 
-from .helpers import ROOT
+from tests.helpers import ROOT
 
 
 def test_wheel_ships_rubric_templates_and_providers(tmp_path):

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from scorecard.build import BuildOptions, build
 
-from .conftest import STRESS
-from .helpers import SLUGS, copy_providers
-from .system import require_tool
+from tests.conftest import STRESS
+from tests.helpers import SLUGS, copy_providers
+from tests.system import require_tool
 
 A4 = (595.3, 841.9)
 LETTER = (612.0, 792.0)
@@ -173,7 +173,7 @@ def test_the_pdf_quotes_both_sides_of_a_disputed_fact(tmp_path: Path) -> None:
     from scorecard.render.pdf import pdf_html, render_page
     from scorecard.render.templating import make_environment
 
-    from .test_site import disputed_card
+    from tests.integration.site.test_site import disputed_card
 
     rubric, card = disputed_card()
     out = tmp_path / "disputed.pdf"

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .helpers import copy_providers
+from tests.helpers import copy_providers
 
 
 @pytest.fixture(scope="module")

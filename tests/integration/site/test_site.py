@@ -16,8 +16,8 @@ from scorecard.build import BuildOptions, build
 from scorecard.errors import ScorecardError
 from scorecard.render.config import load_config
 
-from .conftest import STRESS, STRESS_NAME
-from .helpers import SLUGS, copy_providers, rubric_data
+from tests.conftest import STRESS, STRESS_NAME
+from tests.helpers import SLUGS, copy_providers, rubric_data
 
 PAGES = ["index.html", "compare/index.html", "methodology/index.html", "cloudonex/index.html",
          f"{STRESS}/index.html", "cloudonex/policy/index.html", f"{STRESS}/policy/index.html",
@@ -396,7 +396,7 @@ class PolicyText(HTMLParser):
 def test_the_annotated_policy_is_the_whole_text_escaped_with_headings(built_site: Path) -> None:
     from scorecard.text import read_policy
 
-    from .helpers import PROVIDERS
+    from tests.helpers import PROVIDERS
 
     document = read_policy(PROVIDERS / "cloudonex" / "policy.md")
     page = read(built_site, "cloudonex/policy/index.html")
@@ -438,7 +438,7 @@ def test_compare_shows_whole_quotes(built_site: Path) -> None:
 
 
 def test_with_several_versions_the_policy_page_shows_the_latest_and_links_the_older(tmp_path: Path) -> None:
-    from .test_history import SELL, SOLD, two_versions
+    from tests.unit.history.test_history import SELL, SOLD, two_versions
 
     two_versions(tmp_path / "providers")
     out = tmp_path / "site"

@@ -15,7 +15,7 @@ from scorecard.extract.cluster import extract_cluster, find_inputs
 from scorecard.extract.parallel import extract_records
 from scorecard.rubric import load_rubric
 
-from .helpers import PROVIDERS
+from tests.helpers import PROVIDERS
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra is not installed")
 

@@ -12,7 +12,7 @@ from scorecard.model import NOT_STATED
 from scorecard.rubric import load_rubric
 from scorecard.text import parse_text
 
-from .helpers import PROVIDERS, ROOT, SLUGS, rubric_data, write_rubric
+from tests.helpers import PROVIDERS, ROOT, SLUGS, rubric_data, write_rubric
 
 RUBRIC = load_rubric()
 DETECTORS = ROOT / "rubric" / "detectors.yaml"

@@ -12,7 +12,7 @@ from scorecard.model import NOT_STATED
 from scorecard.rubric import load_rubric
 from scorecard.text import parse_text
 
-HERE = Path(__file__).resolve().parent / "sentences"
+HERE = Path(__file__).resolve().parents[2] / "sentences"
 RUBRIC = load_rubric()
 
 

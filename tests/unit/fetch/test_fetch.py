@@ -15,8 +15,8 @@ from scorecard.fetch.wayback import capture_day, original_page_url
 from scorecard.providers import load_provider
 from scorecard.rubric import load_rubric
 
-from .helpers import make_provider
-from .httpserver import Server, serving
+from tests.helpers import make_provider
+from tests.httpserver import Server, serving
 
 FAST = FetchOptions(timeout=0.5, total_timeout=3, max_redirects=3, max_bytes=200_000)
 NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)

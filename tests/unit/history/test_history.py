@@ -17,7 +17,7 @@ from scorecard.history import compare, compute_history, diff_text, history_from_
 from scorecard.providers import load_provider
 from scorecard.rubric import load_rubric
 
-from .helpers import make_provider
+from tests.helpers import make_provider
 
 SELL = "We do not sell your personal information to anyone."
 SOLD = "We may sell your personal information to our advertising partners."

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 MB = 3_000_000
 
 # name: (format, Python expression making the text from n characters, bound on memory as a multiple of n)
