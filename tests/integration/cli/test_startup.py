@@ -55,3 +55,11 @@ def test_a_build_with_pdfs_does_load_weasyprint(tmp_path: Path) -> None:
     code, modules = imported(["build", "--providers", str(providers), "--out", str(tmp_path / "s"), "-j", "1"],
                              tmp_path)
     assert code == 0 and "weasyprint" in modules
+
+
+def test_analysis_never_imports_the_fetch_package() -> None:
+    """Reading versions/ is the provider folder's job: history, build and rendering leave scorecard.fetch alone."""
+    probe = ("import sys, scorecard.build, scorecard.history, scorecard.render.changes, scorecard.review;"
+             "print(sorted(m for m in sys.modules if m.startswith('scorecard.fetch')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

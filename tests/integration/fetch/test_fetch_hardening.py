@@ -355,8 +355,7 @@ def test_a_page_kept_aside_is_accepted_only_when_asked(tmp_path: Path, capsys: p
         assert meta.startswith("# Kept aside by `scorecard fetch`, not a version: looks like a login page")
 
         # The build, diff and review see no new version while it waits.
-        from scorecard.fetch.snapshots import list_versions
-        from scorecard.providers import load_provider
+        from scorecard.providers import list_versions, load_provider
         from scorecard.rubric import load_rubric
         assert [v.id for v in list_versions(load_provider(root / "acme", load_rubric()))] == ["policy"]
 

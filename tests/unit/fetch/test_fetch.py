@@ -10,9 +10,8 @@ import pytest
 import yaml
 
 from scorecard.fetch import FetchError, FetchOptions, download, fetch_provider, fetch_providers, main_text
-from scorecard.fetch.snapshots import list_versions
 from scorecard.fetch.wayback import capture_day, original_page_url
-from scorecard.providers import load_provider
+from scorecard.providers import list_versions, load_provider
 from scorecard.rubric import load_rubric
 
 from tests.helpers import make_provider

@@ -13,8 +13,9 @@ import yaml
 
 from scorecard.build import BuildOptions, build
 from scorecard.errors import ScorecardError
-from scorecard.history import compare, compute_history, diff_text, history_from_json, history_to_json, pick
+from scorecard.history import compare, compute_history, history_from_json, history_to_json, pick
 from scorecard.providers import load_provider
+from scorecard.render.changes import change_text
 from scorecard.rubric import load_rubric
 
 from tests.helpers import make_provider
@@ -140,7 +141,7 @@ def test_a_history_from_the_build_cache_diffs_without_its_texts(tmp_path: Path, 
     computed = compute_history(load_provider(two_versions(tmp_path), rubric), rubric)
     cached = history_from_json(json.loads(json.dumps(history_to_json(computed))))
     assert cached is not None and all(v.document is None for v in cached.versions)
-    assert diff_text(pick(cached, None, None)) == diff_text(pick(computed, None, None))
+    assert change_text(pick(cached, None, None)) == change_text(pick(computed, None, None))
     with pytest.raises(ValueError, match="texts of acme's versions were not kept"):
         compare(cached.slug, cached.name, cached.versions[0], cached.versions[1])
 
@@ -164,7 +165,7 @@ def test_pick_by_dates(tmp_path: Path, rubric):
         pick(history, dt.date(2025, 1, 1), None)
     with pytest.raises(ScorecardError, match=r"^--from must name a version older than --to"):
         pick(history, dt.date(2026, 6, 2), None)
-    text = diff_text(change)
+    text = change_text(change)
     assert text.startswith("Acme Cloud: version 2026-01-01 -> 2026-06-01\nScore ")
     assert f"  - {SELL}\n  + {SOLD}\n" in text
     assert "  data_sale: " in text
