@@ -23,6 +23,8 @@ def _cpu() -> float:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--cpu-durations", type=int, default=None, metavar="N",
                      help="show the N tests with the most CPU seconds (0: all) and the suite's total")
+    parser.addoption("--cpu-log", default=None, metavar="PATH",
+                     help="append each test's CPU seconds to PATH as it ends (read it during a long run)")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -40,6 +42,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 _START = pytest.StashKey[float]()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    path = _LOG.get("path")
+    if path and report.when == "teardown":
+        for key, value in report.user_properties:
+            if key == KEY:
+                with open(path, "a", encoding="utf-8") as log:
+                    log.write(f"{value:.2f}\t{report.nodeid}\n")
+
+
+_LOG: dict[str, str] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) writes the log
+        _LOG["path"] = config.getoption("cpu_log") or ""
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
