@@ -56,7 +56,7 @@ def synthetic_site(count: int, tmp: Path) -> Path:
              for i in range(count)]
     env = make_environment()
     files = render_shared_files(cards, rubric, env, None, has_pdf=False)
-    files.update({f"data/compare/{c.slug}.js": compare_script(c, rubric, env, None, False) for c in cards})
+    files.update({f"data/compare/{c.slug}.js": compare_script(c, rubric, env) for c in cards})
     out = tmp / f"synthetic-{count}"
     for rel, data in files.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -209,29 +209,30 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
     files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
     fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
     histories = site_histories(fresh, report.cards, rubric, options.max_policy_mb, cache, loaded)
-    env.globals["histories"] = histories  # the provider pages read their history from here
     files.update(render_changes(histories, rubric, env, config))
     htmls: dict[str, str] = {}  # PDFs to render
     if options.pdf:  # WeasyPrint is imported only for a build that draws PDFs: 1 s of start-up otherwise
         from .render.pdf import comparison_html, pdf_html
     for card in report.cards:
-        names = provider_file_names(card.slug, env)
+        history = histories.get(card.slug)
+        names = provider_file_names(card.slug, history)
         if card.slug in kept_slugs:  # its history was not computed: keep every page the last build made for it
             made = [n for n in sorted(made_files(out) or ()) if n.startswith(f"{card.slug}/")
                     and n != f"{card.slug}/scorecard.pdf"]
             names = made + [n for n in names if not n.startswith(f"{card.slug}/")] if made else names
         pages = cache.reusable(card.slug, names)
-        files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf))
+        files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf, history=history))
         pdf = options.pdf and cache.reusable(card.slug, [f"{card.slug}/scorecard.pdf"], pdf=True)
         if pdf:
             files.update(pdf)
         elif options.pdf:
             htmls[f"{card.slug}/scorecard.pdf"] = pdf_html(card, rubric, env, page_size=options.page_size,
                                                            built_on=policy_day(card),
-                                                           user_templates=options.templates, site=config)
+                                                           user_templates=options.templates, site=config,
+                                                           has_policy=history is not None)
     reused_shared = cache.reusable_shared(shared_file_names(rubric, len(report.cards)))
     files.update(reused_shared or render_shared_files(report.cards, rubric, env, config, options.templates,
-                                                      has_pdf=options.pdf))
+                                                      has_pdf=options.pdf, policy_slugs=frozenset(histories)))
     if options.pdf:  # redrawn only when its own HTML changed: a provider's new quote does not redraw it
         html = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
                                built_on=max(map(policy_day, report.cards)))
