@@ -79,12 +79,6 @@ def default_providers_dir() -> Path:
     return local if local.is_dir() else bundled_providers()
 
 
-def analyse(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> Scorecard:
-    """Extract and score every version of the policy (versions/, else the policy file); the latest is the
-    scorecard. Reviewed facts hold while the sentences they cite are unchanged (see history.py)."""
-    return provider_history(provider, rubric, max_policy_mb).current
-
-
 @templates_as_errors
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     progress = progress or (lambda stage, done, total: None)
@@ -192,7 +186,7 @@ def analyse_each(todo: list[tuple[int, Provider, str]], rubric: Rubric, options:
 def analyse_or_error(job: tuple[Provider, Rubric, float | None]) -> Scorecard | ScorecardError:
     provider, rubric, max_policy_mb = job
     try:
-        return analyse(provider, rubric, max_policy_mb)
+        return provider_history(provider, rubric, max_policy_mb).current  # every version: the latest is the card
     except ScorecardError as exc:
         return exc
 

@@ -201,13 +201,13 @@ def score(
     max_policy_mb: MaxPolicyOpt = None,
 ) -> None:
     """Print the grade and breakdown of provider folders."""
-    from .build import analyse
+    from .history import provider_history
     from .providers import load_providers
     from .rubric import load_rubric
 
     loaded = load_rubric(rubric)
     for provider in load_providers(dirs, loaded):
-        card = analyse(provider, loaded, max_policy_mb)
+        card = provider_history(provider, loaded, max_policy_mb).current  # the latest version's scorecard
         out.print(score_table(card, loaded))
 
 
@@ -235,8 +235,9 @@ def score_table(card: Scorecard, rubric: Rubric) -> Table:
 @app.command(cls=Command)
 def validate(rubric: RubricOpt = None, providers: ProvidersOpt = None, max_policy_mb: MaxPolicyOpt = None) -> None:
     """Check the rubric, detectors and every provider folder; exit 0 or 2."""
-    from .build import analyse, default_providers_dir
+    from .build import default_providers_dir
     from .extract import check_detection
+    from .history import provider_history
     from .providers import discover
     from .rubric import load_rubric
 
@@ -244,7 +245,7 @@ def validate(rubric: RubricOpt = None, providers: ProvidersOpt = None, max_polic
     check_detection(loaded)  # a practice without detection rules would read not_stated forever
     found = discover(providers or default_providers_dir(), loaded)
     for provider in found:
-        analyse(provider, loaded, max_policy_mb)  # the same checks as a build: size, text, reviewed quotes
+        provider_history(provider, loaded, max_policy_mb)  # the same checks as a build: size, text, reviewed quotes
     out.print(f"OK: rubric {loaded.version} with {plural(len(loaded.practices), 'practice')},"
               f" {plural(len(found), 'provider')}", markup=False)
 
