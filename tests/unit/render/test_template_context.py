@@ -4,15 +4,15 @@ tests/test_template_context.py; the environment itself holds only functions and 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 from jinja2 import DictLoader, Environment, meta, nodes
 
 from scorecard.render import context
 from scorecard.render.templating import make_environment
+from tests.helpers import ROOT
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = ROOT / "templates"
 
 
 def contexts() -> list[type[context.Context]]:
