@@ -342,10 +342,10 @@ STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 def render_named_pdf(job: tuple[str, str]) -> bytes:
     """A provider's scorecard.pdf is fitted to one page; the comparison document runs as long as it needs."""
-    from .render.pdf import render_page, render_pdf
+    from .render.pdf import render_one_page_pdf, render_pdf
 
     name, html = job
-    return render_pdf(html) if name.startswith(ALL_PDF) else render_page(html)
+    return render_pdf(html) if name.startswith(ALL_PDF) else render_one_page_pdf(html)
 
 
 def quiet_worker(parent: int) -> None:

@@ -89,8 +89,8 @@ def options(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks
     state["debug"] = debug
 
 
-@app.command(cls=Command)
-def build(
+@app.command("build", cls=Command)
+def build_command(
     providers: ProvidersOpt = None,
     rubric: RubricOpt = None,
     out_dir: Annotated[Path, typer.Option("--out", metavar="FOLDER", help="Output folder, replaced atomically.")] = Path("site"),
@@ -110,8 +110,7 @@ def build(
         "--incremental/--full", help="Reuse the previous site's work for unchanged providers.")] = True,
 ) -> None:
     """Build the static site, PDFs and open data from provider folders."""
-    from .build import BuildOptions
-    from .build import build as run_build
+    from .build import BuildOptions, build
 
     options = BuildOptions(providers=providers, rubric=rubric, out=out_dir, pdf=pdf, templates=templates,
                            page_size=page_size.value, keep_going=keep_going, jobs=jobs,
@@ -126,7 +125,7 @@ def build(
                                             total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        report = run_build(options, progress)
+        report = build(options, progress)
     kept = ""
     if report.kept:  # the publisher's own files (CNAME, .git, robots.txt): carried over, said so
         tops = sorted({rel.split("/")[0] for rel in report.kept})

@@ -42,7 +42,7 @@ class ValueRule(Strict):
         "'your data is encrypted'. Unset: a partial claim earns the full points."))
 
 
-class Practice(Strict):
+class RubricPractice(Strict):
     """A question a consumer cares about, with the points of every answer."""
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable identifier, e.g. data_sale.")
@@ -67,14 +67,14 @@ class Rubric(Strict):
     not_stated: str = Field(description="How a practice the policy is silent on counts, in plain words.")
     detectors: str = Field(default="", description="The detection rules for these practices: a file beside the rubric.")
     grades: list[Grade]
-    practices: list[Practice]
+    practices: list[RubricPractice]
     _path: Path | None = PrivateAttr(default=None)  # the file it came from: detectors.yaml sits beside it
 
     @property
     def path(self) -> Path | None:
         return self._path
 
-    def practice(self, key: str) -> Practice:
+    def practice(self, key: str) -> RubricPractice:
         for practice in self.practices:
             if practice.key == key:
                 return practice

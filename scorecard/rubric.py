@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScorecardError
-from .model import NOT_STATED, Practice, Rubric
+from .model import NOT_STATED, Rubric, RubricPractice
 from .resources import default_rubric
 from .yamlsource import YamlDocument, load_yaml
 
@@ -78,7 +78,7 @@ def _check_caps(doc: YamlDocument, rubric: Rubric) -> None:
                                 f"({rule.partial_points}) must not exceed points ({rule.points})")
 
 
-def check_value(rubric: Rubric, practice_key: str, value: str) -> Practice:
+def check_value(rubric: Rubric, practice_key: str, value: str) -> RubricPractice:
     """The practice, if `value` is one of its values; a ScorecardError otherwise."""
     try:
         practice = rubric.practice(practice_key)

@@ -16,7 +16,7 @@ from jinja2 import Environment
 
 if TYPE_CHECKING:
     from ..history import Change, History
-    from ..model import Practice, PracticeScore, Rubric, Scorecard
+    from ..model import PracticeScore, Rubric, RubricPractice, Scorecard
     from .config import SiteConfig
     from .doubt import Checked
     from .policy import AnnotatedPolicy
@@ -70,7 +70,7 @@ class CompareContext(PageContext):
 @dataclass(frozen=True, kw_only=True)
 class PracticeContext(PageContext):
     template = "practice.html"
-    practice: Practice
+    practice: RubricPractice
     pages: Pages
     answers: dict[str, int]  # providers per answer, on every page of the practice
     groups: dict[str, list[tuple[Scorecard, PracticeScore]]]

@@ -57,7 +57,7 @@ def render_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
 FIT_STEPS = ("compact", "tiny")  # body classes of pdf.css, each smaller than the last
 
 
-def render_page(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
+def render_one_page_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
     """A provider's PDF on exactly one page: if it runs over, render again with a tighter layout."""
     rendered = HTML(string=html, base_url=None, url_fetcher=fetcher or RefusingFetcher()).render()
     for step in FIT_STEPS:
