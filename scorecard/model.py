@@ -273,10 +273,8 @@ class SnapshotMeta(Strict):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the snapshot file's bytes.")
 
 
-class PolicyVersion(BaseModel):
+class PolicyVersion(Strict):
     """One dated text of a provider's policy: the policy file itself, or a snapshot in versions/."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(description="Stable within a provider: the snapshot's stem (2026-11-23, 2026-11-23-2)"
                                 " or 'policy' for the provider's own policy file.")

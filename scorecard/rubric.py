@@ -13,9 +13,7 @@ from .yamlsource import YamlDocument, load_yaml
 def load_rubric(path: Path | None = None) -> Rubric:
     path = Path(path) if path else default_rubric()
     doc = load_yaml(path)
-    if not isinstance(doc.data, dict):
-        raise doc.error((), "a rubric must be a mapping with version, grades and practices")
-    data = dict(doc.data)
+    data = dict(doc.mapping("a rubric", "with version, grades and practices"))
     practices = data.get("practices")
     if not isinstance(practices, list) or not practices:
         raise doc.error(("practices",), "'practices' must be a non-empty list")
