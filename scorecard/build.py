@@ -20,6 +20,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from .atomic import current_umask
 from .cache import MANIFEST, BuildCache, analysis_key, made_files, pdf_key, provider_key, render_key
 from .errors import BuildFailed, ScorecardError, templates_as_errors
 from .history import provider_history, site_histories
@@ -41,7 +42,6 @@ from .resources import bundled_providers, default_rubric
 from .rubric import load_rubric
 from .words import plural
 
-PROVIDER_FILES = ("index.html", "scorecard.json", "badge.svg")  # what render_provider_files writes
 ALL_PDF = "scorecards.pdf"  # every provider in one comparison document
 SITE_MARKER = ".scorecard-site"  # only a folder with this file may be replaced by a build
 STAGING_MARKER = ".scorecard-staging"  # first file of a staging folder: only a marked leftover is deleted
@@ -523,12 +523,6 @@ def swap_in(staging: Path, out: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def safe_join(root: Path, rel: str) -> Path:
