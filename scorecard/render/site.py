@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ from jinja2 import Environment
 from ..errors import PolicyError, ScorecardError
 from ..history import History, VersionCard
 from ..model import DOCUMENT_KINDS, MAIN_DOCUMENT, NOT_STATED, PolicyVersion, PracticeScore, Rubric, Scorecard
+from ..providers import RESERVED_SLUGS
 from ..text import Document, read_policy
-from .badge import badge_svg
+from .badge import badge_svg, grade_colours
 from .config import SiteConfig
 from .context import (
     CompareColumnContext,
@@ -36,11 +38,6 @@ from .templating import read_asset
 SiteFiles = dict[str, bytes | Path]  # a Path: reuse that file of the previous site (see cache.py)
 SHARED_FILES = ("index.html", "methodology/index.html", "compare/index.html", "assets/site.css", "assets/site.js",
                 "data/scorecards.json", "data/scorecards.csv")
-
-
-# Top-level folders of the site: a provider with one of these slugs would overwrite a shared page.
-RESERVED_SLUGS = frozenset({"assets", "changes", "compare", "data", "methodology", "practices", "policy"})
-POLICY_PAGE = "policy/index.html"  # under <slug>/: the annotated latest policy; older versions in policy/<id>/
 
 
 def grade_key(letter: str) -> tuple[str, int]:
@@ -64,6 +61,13 @@ def page_context(rubric: Rubric, config: SiteConfig | dict[str, Any] | None, roo
                  has_pdf: bool = True) -> dict[str, Any]:
     """The fields of PageContext, which every page's context starts from: what templates/base.html uses."""
     return PageContext(rubric=rubric, site=as_config(config), root=root, page=page, has_pdf=has_pdf).variables()
+
+
+def badge_colours(env: Environment, config: SiteConfig | dict[str, Any] | None) -> Mapping[str, str]:
+    """The grade colours of this site: its site.css (the user's, if they have one) and its config."""
+    assert env.loader is not None
+    site_css = env.loader.get_source(env, "site.css")[0]
+    return grade_colours(site_css, tuple(sorted(as_config(config).colours.items())))
 
 
 def value_labels(rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
@@ -221,7 +225,7 @@ def render_provider_files(card: Scorecard, rubric: Rubric, env: Environment, con
     return {
         f"{card.slug}/index.html": html.encode("utf-8"),
         f"{card.slug}/scorecard.json": dumps(scorecard_json(card)),
-        f"{card.slug}/badge.svg": badge_svg(card.grade, card.score),
+        f"{card.slug}/badge.svg": badge_svg(card.grade, card.score, badge_colours(env, config)),
         f"{COMPARE_DATA}/{card.slug}.js": compare_script(card, rubric, env, has_policy=bool(policy)),
         **policy,
     }
