@@ -44,9 +44,11 @@ def used_variables(env: Environment, name: str, seen: set[str] | None = None) ->
     assert env.loader is not None
     ast = env.parse(env.loader.get_source(env, name)[0])
     used = set(meta.find_undeclared_variables(ast)) - _own_names(ast)
-    for ref in meta.find_referenced_templates(ast):
-        assert ref is not None, f"{name} names a template by an expression: the contract cannot follow it"
-        used |= used_variables(env, ref, seen)
+    for node in ast.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        if isinstance(node, nodes.Import | nodes.FromImport) and not node.with_context:
+            continue  # macros imported without context see only their arguments and the globals
+        assert isinstance(node.template, nodes.Const), f"{name} names a template by an expression"
+        used |= used_variables(env, node.template.value, seen)
     return used - set(env.globals)
 
 
@@ -74,6 +76,8 @@ def test_the_check_sees_a_variable_through_extends_and_imports() -> None:
                       '{% block main %}{% set y = 1 %}{{ m(y) }}{{ card }}{% endblock %}'),
     }))
     assert used_variables(env, "page.html") == {"title", "hidden", "card"}
+    env.loader.mapping["page.html"] = '{% from "macros.html" import m %}{{ m(1) }}{{ card }}'  # type: ignore[union-attr]
+    assert used_variables(env, "page.html") == {"card"}
 
 
 def test_the_environment_holds_no_data() -> None:
