@@ -34,9 +34,6 @@ from .text import Document, Sentence, read_policy
 if TYPE_CHECKING:
     from .cache import BuildCache
 
-MAX_PAIRS_SHOWN = 60  # changed sentences on a provider page; `scorecard diff` prints them all
-
-
 @dataclass
 class VersionCard:
     """One version of the provider, scored: for a provider of several documents, the versions of each in
