@@ -14,7 +14,6 @@ from scorecard.build import BuildOptions, build
 
 from .helpers import copy_providers, make_provider, rubric_data
 
-
 pytest_plugins = ["tests.cputime"]  # --cpu-durations=N
 
 

@@ -23,7 +23,6 @@ from scorecard.providers import load_provider
 from scorecard.render.pdf import RefusingFetcher, pdf_html, render_pdf
 from scorecard.render.templating import make_environment
 from scorecard.rubric import load_rubric
-
 from tests.system import require_tool
 
 SECRET = "root:x:0:0:scorecard-canary-7f3a"  # the content of the file a policy points at

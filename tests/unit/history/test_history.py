@@ -17,7 +17,6 @@ from scorecard.history import compare, history_from_json, history_to_json, pick,
 from scorecard.providers import load_provider
 from scorecard.render.changes import change_text
 from scorecard.rubric import load_rubric
-
 from tests.helpers import make_provider
 
 SELL = "We do not sell your personal information to anyone."
