@@ -86,9 +86,11 @@ def to_txt(blocks: list[Block], width: int | None = None) -> str:
 
 
 def _wrap(text: str, width: int | None, first: str, rest: str) -> str:
+    """Hard-wrapped as an editor or formatter does it: at spaces (and after a word's hyphen), never
+    inside a word; a word longer than the width (a URL) overflows its line."""
     if width is None:
         return first + text
-    return textwrap.fill(text, width, initial_indent=first, subsequent_indent=rest)
+    return textwrap.fill(text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")

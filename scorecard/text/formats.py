@@ -65,7 +65,8 @@ def _layout(lines: list[str], pdf: bool) -> _Layout:
         return _Layout(0, 0.0)
     if not lengths:
         return _Layout(0, 0.0)
-    width = lengths[int(0.95 * (len(lengths) - 1))]
+    # the 95th percentile; of a few lines (a short PDF: "Sharing" / "We do not" / "sell your...") the longest
+    width = lengths[int(0.95 * (len(lengths) - 1))] if len(lengths) >= 20 else lengths[-1]
     if pdf:
         return _Layout(width, 0.25)
     if width > 200:
@@ -330,6 +331,8 @@ def _marked_text(pages: list[_Page]) -> str:
     a paragraph when its last line stops well short of the lines the paragraph's wrapping filled."""
     spacing = _line_spacing(pages)
     full = _full_line(pages, spacing)
+    ends = [page.rows[-1].y for page in pages[:-1] if page.rows]
+    bottom = min(ends, default=0.0)  # the lowest a page's text goes
     out: list[str] = []
     previous: _Row | None = None
     for page in pages:
@@ -340,7 +343,7 @@ def _marked_text(pages: list[_Page]) -> str:
                 starts[row.key[:_START_KEY]] = starts.get(row.key[:_START_KEY], 0) + 1
             if row.bullet:
                 items[row.key] = items.get(row.key, 0) + 1
-        if page.rows and previous is not None and full and previous.chars + 1 + page.rows[0].first_word < full:
+        if page.rows and previous is not None and _page_ends_paragraph(previous, page.rows[0], full, bottom, spacing):
             starts[page.rows[0].key[:_START_KEY]] = starts.get(page.rows[0].key[:_START_KEY], 0) + 1
         if page.rows:
             previous = page.rows[-1]
@@ -359,6 +362,17 @@ def _marked_text(pages: list[_Page]) -> str:
             lines.append(line)
         out.append("\n".join(lines))
     return "\n".join(out)
+
+
+def _page_ends_paragraph(last: _Row, first: _Row, full: int, bottom: float, spacing: float) -> bool:
+    """Does the paragraph of a page's last line end with the page? Yes when the page had room
+    for two more of its lines (a paragraph goes on to the bottom), or when that line stops short
+    of the length the lines inside paragraphs reach, by more than the next page's first word."""
+    if not first.key[:1].isupper():
+        return False  # "'s digital services...", "and so on": the sentence goes on
+    if spacing and last.y - bottom >= 2 * spacing * last.size:
+        return True
+    return bool(full) and last.chars + 1 + first.first_word < full
 
 
 def _full_line(pages: list[_Page], spacing: float) -> int:
@@ -552,10 +566,20 @@ def html_blocks(html: str) -> list[Block]:
 def _walk(element: ElementTree.Element, blocks: list[Block]) -> None:
     for child in element:
         if child.tag in _XML_BLOCKS:
-            block = _titled("".join(child.itertext()), _XML_BLOCKS[child.tag], guess=child.tag == "p")
+            block = _titled(_element_text(child), _XML_BLOCKS[child.tag], guess=child.tag == "p")
             blocks.append(block._replace(item=True) if child.tag == "item" and not block.heading else block)
         else:
             _walk(child, blocks)
+
+
+def _element_text(element: ElementTree.Element) -> str:
+    """The text of one of trafilatura's blocks; its <lb/> (a <br> of the page) is a line break, which
+    joins the lines as a space: "We do not<br>sell your data" is one sentence, not "notsell"."""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append("\n" if child.tag == "lb" else _element_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 class _TextParser(HTMLParser):
