@@ -558,9 +558,12 @@ def html_blocks(html: str) -> list[Block]:
             blocks = []
     if blocks and any(b.heading for b in blocks):
         return blocks
-    # trafilatura declined the page or lost its headings: the plain parser keeps both
+    # trafilatura declined the page, lost its headings, or ran a short page into one paragraph
+    # ("Should a data breach occur:" and the list item under it): the plain parser keeps them apart
     fallback = _fallback_html_blocks(html)
-    return fallback if not blocks or any(b.heading for b in fallback) else blocks
+    if not blocks or any(b.heading for b in fallback) or (len(blocks) == 1 and len(fallback) > 1):
+        return fallback
+    return blocks
 
 
 def _walk(element: ElementTree.Element, blocks: list[Block]) -> None:
