@@ -57,6 +57,9 @@ class _Layout(NamedTuple):
     slack: float  # how far short of `width` a wrapped line may end (proportional fonts in PDFs)
 
 
+_TEXT_SLACK = 0.05  # plain text wrapped at a column: its lines end within a word of it
+
+
 def _layout(lines: list[str], pdf: bool) -> _Layout:
     """Was the text hard-wrapped, and at what width? Wrapped lines cluster just under one width
     and most of them stop mid-sentence; one-paragraph-per-line text has neither."""
@@ -74,7 +77,7 @@ def _layout(lines: list[str], pdf: bool) -> _Layout:
     long = [ln for ln in lines if ln and len(ln) >= 0.7 * width]
     open_ended = sum(1 for ln in long if not _ENDS_SENTENCE.search(ln))
     if len(long) >= 0.5 * len(lengths) and open_ended >= 0.5 * len(long):
-        return _Layout(width, 0.05)
+        return _Layout(width, _TEXT_SLACK)
     return _Layout(0, 0.0)
 
 
@@ -88,14 +91,19 @@ def _full(line: str, following: str, layout: _Layout) -> bool:
 def _continues(prev: str, line: str, layout: _Layout) -> bool:
     """Does `line` carry on the paragraph that `prev` (its last line) belongs to?"""
     if _BULLET_START.match(line):
-        return False  # a list item starts
+        # A list item starts, unless text wrapped at a fixed width filled the line before in mid-
+        # sentence: "Rosenheimer Straße 143C" / "- 8th floor" is one line of the paragraph, wrapped.
+        return (layout.slack <= _TEXT_SLACK and bool(layout.width) and not _ENDS_SENTENCE.search(prev)
+                and _full(prev, line, layout))
     first = line[0]
     if first.islower() or (prev.endswith("-") and prev[-2:-1].isalpha() and first.isalpha()):
         return True
     if _ENDS_SENTENCE.search(prev):
         # A finished sentence and a capital: the same sentences whether or not the paragraph goes
         # on, and list items and headings in PDFs (their markers lost) start exactly like this.
-        return False
+        # But text hard-wrapped at a fixed width (not a PDF's proportional type) that filled the
+        # line goes on: the wrap fell after a sentence, the paragraph did not end there.
+        return layout.slack <= _TEXT_SLACK and bool(layout.width) and _full(prev, line, layout)
     if layout.width:
         return _full(prev, line, layout)
     last = prev.rsplit(None, 1)[-1].lower().rstrip(".")
