@@ -88,13 +88,15 @@ def _full(line: str, following: str, layout: _Layout) -> bool:
     return need > layout.width * (1 - layout.slack)
 
 
-def _continues(prev: str, line: str, layout: _Layout) -> bool:
-    """Does `line` carry on the paragraph that `prev` (its last line) belongs to?"""
+def _continues(prev: str, line: str, layout: _Layout, in_item: bool = False) -> bool:
+    """Does `line` carry on the paragraph that `prev` (its last line) belongs to? in_item: that
+    paragraph is a list item."""
     if _BULLET_START.match(line):
-        # A list item starts, unless text wrapped at a fixed width filled the line before in mid-
-        # sentence: "Rosenheimer Straße 143C" / "- 8th floor" is one line of the paragraph, wrapped.
-        return (layout.slack <= _TEXT_SLACK and bool(layout.width) and not _ENDS_SENTENCE.search(prev)
-                and _full(prev, line, layout))
+        # A list item starts, unless text wrapped at a fixed width filled a paragraph's line in mid-
+        # sentence: "Rosenheimer Straße 143C" / "- 8th floor" is one line of it, wrapped (after an
+        # item, a marker starts the next item).
+        return (layout.slack <= _TEXT_SLACK and bool(layout.width) and not in_item
+                and not _ENDS_SENTENCE.search(prev) and _full(prev, line, layout))
     first = line[0]
     if first.islower() or (prev.endswith("-") and prev[-2:-1].isalpha() and first.isalpha()):
         return True
@@ -182,7 +184,9 @@ def text_blocks(text: str, pdf: bool = False) -> list[Block]:
                 paragraph = []
             continue
         following = lines[i + 1] if i + 1 < len(lines) and lines[i + 1] else None
-        if paragraph and _continues(paragraph[-1], line, layout) and not _title_after(paragraph[-1], line, following, layout):
+        in_item = bool(paragraph) and (first in bulleted or bool(_BULLET_START.match(paragraph[0])))
+        if paragraph and _continues(paragraph[-1], line, layout, in_item) \
+                and not _title_after(paragraph[-1], line, following, layout):
             paragraph.append(line)
             continue
         if paragraph:
