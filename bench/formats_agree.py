@@ -2,13 +2,15 @@
 .md (as is, and wrapped), .html (inside navigation and a footer) and .pdf (WeasyPrint) must give
 the same ten facts as the unwrapped .txt.
 
-    python bench/formats_agree.py [--pdf N] [--only ID ...]
+    python bench/formats_agree.py [--pdf N] [--only ID ...] [--sentences]
 
 Policies: corpus/policies/*/policy.* when the corpus is present, else the five bundled seeds.
 Each policy is read once to find its blocks (headings, paragraphs, list items); every form is
 generated from those blocks, read back with scorecard.text.read_policy and extracted. Prints,
 per form, the share of policies whose facts equal those of the unwrapped .txt, and which
 practices differ where they do. PDFs are slow (about a second each): --pdf limits how many.
+--sentences also prints the share whose sentences (quote and section) equal the .txt's: stricter
+than the facts, and where a form's reading goes wrong before any fact shows it.
 """
 from __future__ import annotations
 
@@ -86,9 +88,11 @@ def to_txt(blocks: list[Block], width: int | None = None) -> str:
 
 
 def _wrap(text: str, width: int | None, first: str, rest: str) -> str:
+    """Hard-wrapped as an editor or formatter does it: at spaces (and after a word's hyphen), never
+    inside a word; a word longer than the width (a URL) overflows its line."""
     if width is None:
         return first + text
-    return textwrap.fill(text, width, initial_indent=first, subsequent_indent=rest)
+    return textwrap.fill(text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&])")
@@ -170,6 +174,11 @@ def facts_of(path: Path, rubric: Rubric) -> dict[str, str]:
     return {key: fact.value for key, fact in extract(read_policy(path), rubric).items()}
 
 
+def sentences_of(path: Path) -> list[tuple[str, str]]:
+    document = read_policy(path)
+    return [(document.quote(s), s.section) for s in document.sentences]
+
+
 def compare(policy: Path, folder: Path, rubric: Rubric, forms: tuple[str, ...] = FORMS) -> dict[str, dict[str, tuple[str, str]]]:
     """For each form, the practices whose value differs from the unwrapped .txt: {form: {key: (txt, form)}}."""
     blocks = blocks_of(policy)
@@ -189,6 +198,7 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", help="policy ids (folder names) to run")
     ap.add_argument("--seeds", action="store_true", help="the bundled seeds, even when the corpus is present")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every disagreement")
+    ap.add_argument("--sentences", action="store_true", help="also compare the sentences (quote, section)")
     args = ap.parse_args()
     rubric = load_rubric()
     paths = seed_paths() if args.seeds else policy_paths()
@@ -196,6 +206,7 @@ def main() -> int:
         paths = [p for p in paths if p.parent.name in args.only]
     agree = dict.fromkeys(FORMS[1:], 0)
     runs = dict.fromkeys(FORMS[1:], 0)
+    same_sentences = dict.fromkeys(FORMS[1:], 0)
     with tempfile.TemporaryDirectory() as tmp:
         for n, policy in enumerate(paths):
             forms = FORMS if n < args.pdf else FORMS[:-1]
@@ -204,6 +215,12 @@ def main() -> int:
             except Exception as exc:
                 print(f"{policy.parent.name}: {type(exc).__name__}: {exc}")
                 continue
+            if args.sentences:
+                folder = Path(tmp) / policy.parent.name
+                baseline = sentences_of(folder / "txt.txt")
+                for form in result:
+                    suffix = {"txt-wrapped": ".txt", "md-wrapped": ".md"}.get(form, "." + form)
+                    same_sentences[form] += sentences_of(folder / f"{form}{suffix}") == baseline
             for form, diff in result.items():
                 runs[form] += 1
                 agree[form] += not diff
@@ -213,7 +230,8 @@ def main() -> int:
     for form in FORMS[1:]:
         if runs[form]:
             print(f"{form:12s} {100 * agree[form] / runs[form]:5.1f}% agree with the unwrapped .txt"
-                  f" ({agree[form]}/{runs[form]})")
+                  f" ({agree[form]}/{runs[form]})"
+                  + (f"; same sentences {same_sentences[form]}/{runs[form]}" if args.sentences else ""))
     return 0
 
 

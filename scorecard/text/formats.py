@@ -11,6 +11,7 @@ than any policy page has is read by a streaming parser instead of trafilatura's 
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import html as html_lib
 import io
@@ -56,6 +57,9 @@ class _Layout(NamedTuple):
     slack: float  # how far short of `width` a wrapped line may end (proportional fonts in PDFs)
 
 
+_TEXT_SLACK = 0.05  # plain text wrapped at a column: its lines end within a word of it
+
+
 def _layout(lines: list[str], pdf: bool) -> _Layout:
     """Was the text hard-wrapped, and at what width? Wrapped lines cluster just under one width
     and most of them stop mid-sentence; one-paragraph-per-line text has neither."""
@@ -64,7 +68,8 @@ def _layout(lines: list[str], pdf: bool) -> _Layout:
         return _Layout(0, 0.0)
     if not lengths:
         return _Layout(0, 0.0)
-    width = lengths[int(0.95 * (len(lengths) - 1))]
+    # the 95th percentile; of a few lines (a short PDF: "Sharing" / "We do not" / "sell your...") the longest
+    width = lengths[int(0.95 * (len(lengths) - 1))] if len(lengths) >= 20 else lengths[-1]
     if pdf:
         return _Layout(width, 0.25)
     if width > 200:
@@ -72,7 +77,7 @@ def _layout(lines: list[str], pdf: bool) -> _Layout:
     long = [ln for ln in lines if ln and len(ln) >= 0.7 * width]
     open_ended = sum(1 for ln in long if not _ENDS_SENTENCE.search(ln))
     if len(long) >= 0.5 * len(lengths) and open_ended >= 0.5 * len(long):
-        return _Layout(width, 0.05)
+        return _Layout(width, _TEXT_SLACK)
     return _Layout(0, 0.0)
 
 
@@ -83,17 +88,24 @@ def _full(line: str, following: str, layout: _Layout) -> bool:
     return need > layout.width * (1 - layout.slack)
 
 
-def _continues(prev: str, line: str, layout: _Layout) -> bool:
-    """Does `line` carry on the paragraph that `prev` (its last line) belongs to?"""
+def _continues(prev: str, line: str, layout: _Layout, in_item: bool = False) -> bool:
+    """Does `line` carry on the paragraph that `prev` (its last line) belongs to? in_item: that
+    paragraph is a list item."""
     if _BULLET_START.match(line):
-        return False  # a list item starts
+        # A list item starts, unless text wrapped at a fixed width filled a paragraph's line in mid-
+        # sentence: "Rosenheimer Straße 143C" / "- 8th floor" is one line of it, wrapped (after an
+        # item, a marker starts the next item).
+        return (layout.slack <= _TEXT_SLACK and bool(layout.width) and not in_item
+                and not _ENDS_SENTENCE.search(prev) and _full(prev, line, layout))
     first = line[0]
     if first.islower() or (prev.endswith("-") and prev[-2:-1].isalpha() and first.isalpha()):
         return True
     if _ENDS_SENTENCE.search(prev):
         # A finished sentence and a capital: the same sentences whether or not the paragraph goes
         # on, and list items and headings in PDFs (their markers lost) start exactly like this.
-        return False
+        # But text hard-wrapped at a fixed width (not a PDF's proportional type) that filled the
+        # line goes on: the wrap fell after a sentence, the paragraph did not end there.
+        return layout.slack <= _TEXT_SLACK and bool(layout.width) and _full(prev, line, layout)
     if layout.width:
         return _full(prev, line, layout)
     last = prev.rsplit(None, 1)[-1].lower().rstrip(".")
@@ -109,8 +121,10 @@ def _heading_line(line: str, following: str | None, layout: _Layout) -> bool:
         return True
     if following[0].islower():
         return False
-    if _STRONG_HEADING.match(line) or line.endswith("?") or line.isupper():
+    if _STRONG_HEADING.match(line) or line.endswith("?"):
         return True  # its shape says so (and a PDF's larger heading font defeats the width test)
+    if line.isupper():  # a title in capitals, unless it is a line of a paragraph in capitals, wrapped
+        return not (layout.width and following.isupper() and _full(line, following, layout))
     return not layout.width or not _full(line, following, layout)
 
 
@@ -170,7 +184,9 @@ def text_blocks(text: str, pdf: bool = False) -> list[Block]:
                 paragraph = []
             continue
         following = lines[i + 1] if i + 1 < len(lines) and lines[i + 1] else None
-        if paragraph and _continues(paragraph[-1], line, layout) and not _title_after(paragraph[-1], line, following, layout):
+        in_item = bool(paragraph) and (first in bulleted or bool(_BULLET_START.match(paragraph[0])))
+        if paragraph and _continues(paragraph[-1], line, layout, in_item) \
+                and not _title_after(paragraph[-1], line, following, layout):
             paragraph.append(line)
             continue
         if paragraph:
@@ -197,6 +213,8 @@ def text_blocks(text: str, pdf: bool = False) -> list[Block]:
 
 
 def pdf_blocks(data: bytes, path: Path) -> list[Block]:
+    """A PDF's text layer -> blocks. Each page is read once: pypdf's plain text, and through its
+    visitor where each piece of that text sits, which tells list items and paragraph starts."""
     import logging
 
     from pypdf import PdfReader  # imported late: most runs never read a PDF
@@ -207,12 +225,12 @@ def pdf_blocks(data: bytes, path: Path) -> list[Block]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise PolicyError("the PDF is encrypted: save an unencrypted copy of the policy", path)
-        pages = [_mark_items(page.extract_text() or "", page) for page in reader.pages]
+        pages = [_read_page(page) for page in reader.pages]
     except PolicyError:
         raise
     except Exception as exc:
         raise PolicyError(f"cannot read PDF: {' '.join(str(exc).split()) or type(exc).__name__}", path) from None
-    text = "\n".join(pages)
+    text = _marked_text(pages)
     if text.count("\n \n") > text.count("\n") // 4:
         # Some text layers place each word apart: pypdf gives "Privacy\n \nPolicy", one line holding a
         # space between words and two such lines between lines of text.
@@ -220,64 +238,166 @@ def pdf_blocks(data: bytes, path: Path) -> list[Block]:
     return text_blocks(text, pdf=True)
 
 
-_LAID_OUT_ITEM = re.compile(r"^[ \t]*[•·▪◦‣\-*][ \t]+(\S.*)$", re.MULTILINE)
+class _Run(NamedTuple):
+    """One piece of a page's text where it was drawn (PDF points, y upwards) and at what size."""
+    x: float
+    y: float
+    size: float
+    text: str
 
 
-def _mark_items(text: str, page: Any) -> str:
-    """The page's text with "• " before the first line of each list item. A PDF's list markers
-    are often not in its plain text layer (pypdf drops WeasyPrint's), so a list item would read
-    as a paragraph line there and not as in the .txt; pypdf's layout mode keeps them, so the
-    lines it shows after a marker are marked in the plain text too."""
-    try:
-        laid_out = page.extract_text(extraction_mode="layout") or ""
-    except Exception:
-        return text
-    items: dict[str, int] = {}
-    for match in _LAID_OUT_ITEM.finditer(laid_out):
-        key = " ".join(match.group(1).split())
-        items[key] = items.get(key, 0) + 1
-    starts = _paragraph_starts(page)
-    if not items and not starts:
-        return text
-    lines: list[str] = []
-    for line in text.split("\n"):
-        key = " ".join(line.split())
-        if starts.get(key[:_START_KEY], 0) > 0:
-            starts[key[:_START_KEY]] -= 1
-            if lines and lines[-1].strip():
-                lines.append("")  # a paragraph ends here, as a blank line ends one in a .txt
-        if items.get(key, 0) > 0 and not _BULLET_START.match(line.strip()):
-            items[key] -= 1
-            line = "• " + line.strip()
-        lines.append(line)
-    return "\n".join(lines)
+class _Row(NamedTuple):
+    y: float
+    size: float
+    key: str  # the row's characters without spaces: names its line of the plain text
+    chars: int  # characters in the row (spaces included), bullet left out
+    first_word: int  # characters of its first word
+    bullet: bool  # the row starts with a list marker glyph drawn apart from its text
 
 
-_START_KEY = 30  # characters of a line that name it
+class _Page(NamedTuple):
+    text: str
+    rows: list[_Row]  # top to bottom
 
 
-def _paragraph_starts(page: Any) -> dict[str, int]:
-    """The lines that start a block, by their first characters: a PDF shows a new paragraph by
-    a wider gap above it than between the lines of one (its text layer has no blank line)."""
-    rows: dict[float, list[str]] = {}
+def _read_page(page: Any) -> _Page:
+    runs: list[_Run] = []
+
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: Any) -> None:
         if text.strip():
-            rows.setdefault(round(tm[5] * cm[3] + cm[5]), []).append(text)
-    try:
-        page.extract_text(visitor_text=visit)
-    except Exception:
-        return {}
-    ys = sorted(rows, reverse=True)
-    gaps = [a - b for a, b in pairwise(ys)]
-    if len(gaps) < 4:
-        return {}
-    line_gap = sorted(gaps)[len(gaps) // 2]
-    starts: dict[str, int] = {}
-    for y, gap in zip(ys[1:], gaps, strict=True):
-        if line_gap > 0 and gap > 1.5 * line_gap:
-            key = " ".join("".join(rows[y]).split())[:_START_KEY]
-            starts[key] = starts.get(key, 0) + 1
-    return starts
+            scale = abs(tm[3] * cm[3]) or abs(tm[0] * cm[0]) or 1.0
+            runs.append(_Run(tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], float(size or 0) * scale, text))
+
+    text = page.extract_text(visitor_text=visit) or ""
+    return _Page(text, _rows(runs))
+
+
+_BULLET_GLYPHS = frozenset("•·▪◦‣-*–")
+
+
+def _key(text: str) -> str:
+    return "".join(text.split())
+
+
+def _rows(runs: list[_Run]) -> list[_Row]:
+    """The runs of a page as rows of text, top to bottom. A list marker is often drawn on its own,
+    at a baseline a little off its item's (and after the page's text, in WeasyPrint's PDFs), so a
+    marker joins the row it sits beside rather than forming one."""
+    rows: dict[int, list[_Run]] = {}
+    bullets: list[_Run] = []
+    for run in runs:
+        if set(run.text.strip()) <= _BULLET_GLYPHS and len(run.text.strip()) <= 2:
+            bullets.append(run)
+        else:
+            rows.setdefault(round(run.y), []).append(run)
+    marked: set[int] = set()
+    for bullet in bullets:  # the text just right of a marker, at about its height, is its item
+        beside = [(run.x, y) for y, row in rows.items() if abs(y - bullet.y) <= max(2.0, 0.4 * bullet.size)
+                  for run in row if bullet.x < run.x <= bullet.x + 4 * max(bullet.size, 1.0)]
+        if beside:
+            x, y = min(beside)
+            if x == min(run.x for run in rows[y]):
+                marked.add(y)
+    out = []
+    for y in sorted(rows, reverse=True):
+        words = "".join(r.text for r in sorted(rows[y], key=lambda r: r.x)).split()
+        size = max(r.size for r in rows[y])
+        out.append(_Row(float(y), size, "".join(words), len(" ".join(words)), len(words[0]), y in marked))
+    return out
+
+
+_START_KEY = 30  # characters of a line (spaces left out) that name it
+
+
+def _line_spacing(pages: list[_Page]) -> float:
+    """The distance from one line of a paragraph to the next, in font sizes, for the whole
+    document: the smallest spacing many lines share. Not the median: on a page of one-line
+    paragraphs (a list of purposes, a table) most gaps are between paragraphs."""
+    ratios = sorted(gap for page in pages for gap in _gaps(page) if gap >= 0.8)
+    if len(ratios) < 4:
+        return 0.0
+    enough = max(3, len(ratios) // 8)
+    for i, ratio in enumerate(ratios):
+        if bisect.bisect_right(ratios, ratio * 1.12) - i >= enough:
+            return ratio
+    return ratios[len(ratios) // 2]
+
+
+def _gaps(page: _Page) -> list[float]:
+    """The gap above each row but the first, in font sizes of that row."""
+    return [(above.y - row.y) / row.size if row.size > 0 else 0.0 for above, row in pairwise(page.rows)]
+
+
+def _paragraph_starts(page: _Page, spacing: float) -> list[bool]:
+    """Per row: does a paragraph start there? A PDF shows one by a wider gap above it than
+    between the lines of a paragraph (its text layer has no blank line). The first row: unknown."""
+    if not spacing:
+        return [False] * len(page.rows)
+    return [False] + [gap > 1.5 * spacing for gap in _gaps(page)]
+
+
+def _marked_text(pages: list[_Page]) -> str:
+    """The pages' plain text with a blank line before each line that starts a paragraph (as a blank
+    line ends one in a .txt), "• " before each list item whose marker is not in the plain text
+    (pypdf drops WeasyPrint's), and the markers drawn apart from their items left out. A page ends
+    a paragraph when its last line stops well short of the lines the paragraph's wrapping filled."""
+    spacing = _line_spacing(pages)
+    full = _full_line(pages, spacing)
+    ends = [page.rows[-1].y for page in pages[:-1] if page.rows]
+    bottom = min(ends, default=0.0)  # the lowest a page's text goes
+    out: list[str] = []
+    previous: _Row | None = None
+    for page in pages:
+        starts: dict[str, int] = {}
+        items: dict[str, int] = {}
+        for row, start in zip(page.rows, _paragraph_starts(page, spacing), strict=True):
+            if start:
+                starts[row.key[:_START_KEY]] = starts.get(row.key[:_START_KEY], 0) + 1
+            if row.bullet:
+                items[row.key] = items.get(row.key, 0) + 1
+        if page.rows and previous is not None and _page_ends_paragraph(previous, page.rows[0], full, bottom, spacing):
+            starts[page.rows[0].key[:_START_KEY]] = starts.get(page.rows[0].key[:_START_KEY], 0) + 1
+        if page.rows:
+            previous = page.rows[-1]
+        lines: list[str] = []
+        for line in page.text.split("\n"):
+            key = _key(line)
+            if items and _BARE_BULLETS.match(line.strip()):
+                continue  # its item is marked where it stands
+            if key and starts.get(key[:_START_KEY], 0) > 0:
+                starts[key[:_START_KEY]] -= 1
+                if (lines or out) and (lines[-1].strip() if lines else out[-1].strip()):
+                    lines.append("")
+            if items.get(key, 0) > 0 and not _BULLET_START.match(line.strip()):
+                items[key] -= 1
+                line = "• " + line.strip()
+            lines.append(line)
+        out.append("\n".join(lines))
+    return "\n".join(out)
+
+
+def _page_ends_paragraph(last: _Row, first: _Row, full: int, bottom: float, spacing: float) -> bool:
+    """Does the paragraph of a page's last line end with the page? Yes when the page had room
+    for two more of its lines (a paragraph goes on to the bottom), or when that line stops short
+    of the length the lines inside paragraphs reach, by more than the next page's first word."""
+    if not first.key[:1].isupper():
+        return False  # "'s digital services...", "and so on": the sentence goes on
+    if spacing and last.y - bottom >= 2 * spacing * last.size:
+        return True
+    return bool(full) and last.chars + 1 + first.first_word < full
+
+
+def _full_line(pages: list[_Page], spacing: float) -> int:
+    """Characters a line of running text holds when its paragraph wraps it, at the least: the
+    length most lines inside paragraphs reach (0 when the PDF shows no paragraphs by spacing)."""
+    lengths = []
+    for page in pages:
+        starts = _paragraph_starts(page, spacing)
+        lengths += [row.chars for row, nxt in zip(page.rows, starts[1:], strict=False) if not nxt]
+    if not any(s for page in pages for s in _paragraph_starts(page, spacing)) or len(lengths) < 8:
+        return 0
+    lengths.sort()
+    return lengths[len(lengths) // 10]
 
 
 # --- Markdown ------------------------------------------------------------------------------
@@ -450,18 +570,31 @@ def html_blocks(html: str) -> list[Block]:
             blocks = []
     if blocks and any(b.heading for b in blocks):
         return blocks
-    # trafilatura declined the page or lost its headings: the plain parser keeps both
+    # trafilatura declined the page, lost its headings, or ran a short page into one paragraph
+    # ("Should a data breach occur:" and the list item under it): the plain parser keeps them apart
     fallback = _fallback_html_blocks(html)
-    return fallback if not blocks or any(b.heading for b in fallback) else blocks
+    if not blocks or any(b.heading for b in fallback) or (len(blocks) == 1 and len(fallback) > 1):
+        return fallback
+    return blocks
 
 
 def _walk(element: ElementTree.Element, blocks: list[Block]) -> None:
     for child in element:
         if child.tag in _XML_BLOCKS:
-            block = _titled("".join(child.itertext()), _XML_BLOCKS[child.tag], guess=child.tag == "p")
+            block = _titled(_element_text(child), _XML_BLOCKS[child.tag], guess=child.tag == "p")
             blocks.append(block._replace(item=True) if child.tag == "item" and not block.heading else block)
         else:
             _walk(child, blocks)
+
+
+def _element_text(element: ElementTree.Element) -> str:
+    """The text of one of trafilatura's blocks; its <lb/> (a <br> of the page) is a line break, which
+    joins the lines as a space: "We do not<br>sell your data" is one sentence, not "notsell"."""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append("\n" if child.tag == "lb" else _element_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 class _TextParser(HTMLParser):

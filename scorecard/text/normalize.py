@@ -79,7 +79,7 @@ _HEADING_VOCABULARY = """
     service services general other additional terms effective date last revised consent law laws requests request
     sale sell selling signals social media who what why how when where which whom with about and for to of our
     your we us you this these the do not may can does are is from by in on under within encryption encrypted
-    safety breach breaches notification track tracking
+    safety breach breaches notification track tracking accessibility
 """
 _HEADING_WORDS = frozenset(_HEADING_VOCABULARY.split())
 _LIST_SEPARATORS = re.compile(r"[;|]|\s[/\u2022·]\s")

@@ -239,3 +239,106 @@ def test_pdf_of_a_wrapped_sentence_from_weasyprint_is_one_sentence(tmp_path):
     document = read_policy(tmp_path / "p.pdf")
     assert [(s.section, document.quote(s)) for s in document.sentences] == [
         ("Sharing", words), ("Security", "We use TLS.")]
+
+
+# --- PDFs: paragraphs by spacing, pages, capitals; each page read once -----------------------
+
+def _pdf(tmp_path, body: str) -> Path:
+    from weasyprint import HTML
+
+    path = tmp_path / "p.pdf"
+    HTML(string=f"<style>@page{{size:A4;margin:2cm}} body{{font:11pt sans-serif}}</style>{body}").write_pdf(path)
+    return path
+
+
+_LONG = ("We collect the information you give us when you register for an account and when you contact our "
+         "support team with a question about the service. ") * 4
+
+
+@pytest.mark.parametrize(("text", "fmt"), [
+    ("Sharing\n\nWe do not\nsell your personal information.\n", "txt"),
+    ("## Sharing\n\nWe do not\nsell your personal information.\n", "md"),
+    ("<h2>Sharing</h2><p>We do not<br>sell your personal information.</p>", "html"),
+    ("<h2>Sharing</h2><p>We do not<br>sell your personal information.</p>", "pdf"),
+])
+def test_we_do_not_then_sell_on_the_next_line_is_not_sold_quoted_whole(tmp_path, text, fmt):
+    from scorecard.extract import extract
+    from scorecard.rubric import load_rubric
+
+    path = _pdf(tmp_path, text) if fmt == "pdf" else _write(tmp_path, f"p.{fmt}", text.encode())
+    fact = extract(read_policy(path), load_rubric())["data_sale"]
+    assert fact.value == "not_sold"
+    assert fact.evidence[0].quote == "We do not sell your personal information."
+    assert fact.evidence[0].section == "Sharing"
+
+
+def test_pdf_one_line_paragraphs_are_one_sentence_each(tmp_path):
+    # A page of one-line paragraphs (a list of purposes set as paragraphs): most of its line gaps are
+    # paragraph gaps, so the lines of a paragraph are told by the document's line spacing.
+    purposes = [f"Purpose number {n} of the processing we carry out" for n in range(30)]
+    body = f"<h2>Purposes</h2><p>{_LONG}</p><p>{_LONG}</p>" + "".join(f"<p>{p}</p>" for p in purposes)
+    document = read_policy(_pdf(tmp_path, body))
+    assert [q for q in _quotes(document) if q.startswith("Purpose number")] == purposes
+
+
+def test_pdf_a_paragraph_that_ends_a_page_short_ends_there(tmp_path):
+    body = (f"<h2>Changes</h2><p>{_LONG}</p><p>{_LONG}</p>"
+            "<p>Users will be notified of any privacy policy changes via Email</p>"
+            "<p style='break-before:page'>Users are able to change their personal information by logging in</p>")
+    document = read_policy(_pdf(tmp_path, body))
+    assert _quotes(document)[-2:] == ["Users will be notified of any privacy policy changes via Email",
+                                      "Users are able to change their personal information by logging in"]
+
+
+def test_pdf_a_paragraph_that_goes_on_over_a_page_is_one_paragraph(tmp_path):
+    sentence = "We keep " + ", ".join(f"backup number {n} of your account" for n in range(60)) + " and that is all."
+    body = "<h2>Data</h2>" + f"<p>{_LONG}</p>" * 12 + f"<p>{sentence}</p>"
+    path = _pdf(tmp_path, body)
+    from pypdf import PdfReader
+
+    assert len(PdfReader(path).pages) >= 2
+    document = read_policy(path)
+    assert _quotes(document)[-1] == sentence
+
+
+@pytest.mark.parametrize("fmt", ["txt", "pdf"])
+def test_a_wrapped_paragraph_in_capitals_is_not_a_heading_per_line(tmp_path, fmt):
+    import textwrap
+
+    caps = ("CRITEO CORP. IS ALSO A REGISTERED DATA BROKER IN CALIFORNIA UNDER CALIFORNIA BUSINESS AND "
+            "PROFESSIONS CODE 1798.99.80 ET SEQ., AS AMENDED BY THE CALIFORNIA DELETE ACT. THE CALIFORNIA PRIVACY "
+            "PROTECTION AGENCY MAINTAINS A REGISTRY OF DATA BROKERS, WHICH YOU CAN SEARCH ON ITS WEBSITE.")
+    if fmt == "pdf":
+        path = _pdf(tmp_path, f"<h2>Data broker information</h2><p>{_LONG}</p><p>{caps}</p>")
+    else:
+        text = "Data broker information\n\n" + textwrap.fill(_LONG, 80) + "\n\n" + textwrap.fill(caps, 80) + "\n"
+        path = _write(tmp_path, "p.txt", text.encode())
+    document = read_policy(path)
+    assert [document.text[a:b] for a, b in document.headings] == ["Data broker information"]
+    assert all(s.section == "Data broker information" for s in document.sentences if "BROKER" in document.quote(s))
+
+
+def test_pdf_list_items_are_items_in_the_pdf_too(tmp_path):
+    document = read_policy(_pdf(tmp_path, f"<h2>Choices</h2><p>{_LONG}</p><p>You can:</p>"
+                                          "<ul><li>Unsubscribe from e-mails</li><li>Delete your account</li></ul>"))
+    kinds = {document.quote(s): s.kind for s in document.sentences}
+    assert kinds["Unsubscribe from e-mails"] == kinds["Delete your account"] == "item"
+
+
+def test_pdf_pages_are_read_once_each(tmp_path, monkeypatch):
+    from pypdf import PageObject
+
+    calls: list[int] = []
+    extract_text = PageObject.extract_text
+
+    def counted(self, *args, **kwargs):  # pypdf's own reader, counted
+        calls.append(1)
+        return extract_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(PageObject, "extract_text", counted)
+    path = _pdf(tmp_path, "<h2>Data</h2>" + f"<p>{_LONG}</p>" * 14 + "<ul><li>Delete your account</li></ul>")
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(path).pages)
+    read_policy(path)
+    assert pages >= 2 and len(calls) == pages
