@@ -39,6 +39,15 @@
       });
     });
     var caption = table.querySelector("caption");
+    var markHeaders = function () {
+      each(headers, function (th) {
+        var active = th.dataset.sort === state.key;
+        var natural = th.dataset.sort === "name" ? "ascending" : "descending";
+        var other = natural === "ascending" ? "descending" : "ascending";
+        if (active) { th.setAttribute("aria-sort", state.dir === 1 ? natural : other); } else { th.removeAttribute("aria-sort"); }
+        th.querySelector(".arrow").textContent = active ? (th.getAttribute("aria-sort") === "ascending" ? "▲" : "▼") : "";
+      });
+    };
     var apply = function () {
       var order = orders[state.key];
       rows.sort(function (a, b) { return state.dir * order(a, b); });
@@ -57,13 +66,7 @@
         fragment.appendChild(row);
       });
       body.appendChild(fragment);
-      each(headers, function (th) {
-        var active = th.dataset.sort === state.key;
-        var natural = th.dataset.sort === "name" ? "ascending" : "descending";
-        var other = natural === "ascending" ? "descending" : "ascending";
-        if (active) { th.setAttribute("aria-sort", state.dir === 1 ? natural : other); } else { th.removeAttribute("aria-sort"); }
-        th.querySelector(".arrow").textContent = active ? (th.getAttribute("aria-sort") === "ascending" ? "▲" : "▼") : "";
-      });
+      markHeaders();
       var label = { name: "by name", grade: "by grade", score: "by score" }[state.key];
       var reversed = state.dir === 1 ? "" : ", reversed";
       caption.textContent = shown + " of " + rows.length + " providers, sorted " + label + reversed;
@@ -72,7 +75,9 @@
     var find = controls.querySelector("[data-find]");
     controls.addEventListener("change", apply);
     if (find) { find.addEventListener("input", apply); }
-    apply();
+    // The build wrote the rows best grade first, the order of state above: unless the browser restored a filter
+    // or a search (back button), sorting and moving every row now would only lay the table out a second time.
+    if ((find && find.value.trim()) || controls.querySelector("input[data-filter]:checked")) { apply(); } else { markHeaders(); }
   }
 
   // --- Compare: two to four providers, chosen in the page or by ?p=slug&p=slug ---------------

@@ -15,7 +15,6 @@ import pytest
 from scorecard.atomic import write_bytes_atomic, write_text_atomic
 from scorecard.build import write_site
 from scorecard.errors import ScorecardError
-
 from tests.helpers import ROOT, make_provider
 
 POLICY = "We do not sell your personal information. We keep your data for 30 days.\n"

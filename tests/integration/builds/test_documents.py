@@ -16,7 +16,6 @@ from scorecard.history import provider_history
 from scorecard.providers import load_provider
 from scorecard.rubric import load_rubric
 from scorecard.text import parse_text, read_policy
-
 from tests.helpers import make_provider
 from tests.httpserver import serving
 from tests.integration.fetch.test_fetch_cli import page

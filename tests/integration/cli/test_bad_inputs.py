@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scorecard.errors import ScorecardError
-
 from tests.helpers import make_provider, run_cli
 
 RUBRIC = """\

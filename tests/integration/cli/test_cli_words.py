@@ -11,7 +11,6 @@ import pytest
 
 from scorecard.cli import app
 from scorecard.words import plural
-
 from tests.helpers import copy_providers
 
 COMMANDS = sorted(info.name or (info.callback.__name__ if info.callback else "") for info in app.registered_commands)

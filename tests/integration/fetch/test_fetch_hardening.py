@@ -19,7 +19,6 @@ import pytest
 
 from scorecard.fetch import FetchError, FetchOptions, doubt, download, main_text
 from scorecard.text.decode import decode_bytes, utf16_without_bom
-
 from tests.helpers import make_provider, run_cli
 from tests.httpserver import Server, serving
 

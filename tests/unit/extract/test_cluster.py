@@ -14,7 +14,6 @@ from scorecard.errors import ScorecardError
 from scorecard.extract.cluster import extract_cluster, find_inputs
 from scorecard.extract.parallel import extract_records
 from scorecard.rubric import load_rubric
-
 from tests.helpers import PROVIDERS
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra is not installed")

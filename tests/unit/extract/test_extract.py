@@ -11,7 +11,6 @@ from scorecard.extract import Hit, check_detection, extract, extract_file, load_
 from scorecard.model import NOT_STATED
 from scorecard.rubric import load_rubric
 from scorecard.text import parse_text
-
 from tests.helpers import PROVIDERS, ROOT, SLUGS, rubric_data, write_rubric
 
 RUBRIC = load_rubric()

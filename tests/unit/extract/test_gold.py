@@ -10,7 +10,6 @@ import yaml
 
 from scorecard.extract import extract_file
 from scorecard.rubric import load_rubric
-
 from tests.helpers import PROVIDERS, ROOT
 
 GOLD = yaml.safe_load((ROOT / "tests" / "gold-seed-facts.yaml").read_text(encoding="utf-8"))

@@ -13,7 +13,6 @@ from scorecard.fetch import FetchError, FetchOptions, download, fetch_provider, 
 from scorecard.fetch.wayback import capture_day, original_page_url
 from scorecard.providers import list_versions, load_provider
 from scorecard.rubric import load_rubric
-
 from tests.helpers import make_provider
 from tests.httpserver import Server, serving
 

@@ -8,7 +8,6 @@ import yaml
 
 from scorecard.errors import ScorecardError
 from scorecard.rubric import load_rubric
-
 from tests.helpers import ROOT, rubric_data, write_rubric
 
 GOLD = yaml.safe_load((ROOT / "tests" / "gold-seed-facts.yaml").read_text(encoding="utf-8"))

@@ -9,7 +9,6 @@ import pytest
 from scorecard.errors import PolicyError
 from scorecard.text import parse_text, read_policy
 from scorecard.text.normalize import normalize
-
 from tests.helpers import PROVIDERS, SLUGS
 
 SENTENCE = "We do not sell your personal information. You can delete your account."

@@ -12,7 +12,6 @@ from scorecard.errors import ScorecardError
 from scorecard.providers import load_provider, load_reviewed
 from scorecard.rubric import load_rubric
 from scorecard.yamlsource import load_yaml
-
 from tests.helpers import RUBRIC
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
