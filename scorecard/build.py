@@ -22,7 +22,8 @@ from jinja2 import Environment
 
 from .cache import MANIFEST, BuildCache, analysis_key, made_files, pdf_key, provider_key, render_key
 from .errors import BuildFailed, ScorecardError, templates_as_errors
-from .history import provider_history, site_histories
+from .history import History, provider_history, site_histories
+from .limits import max_policy_mb
 from .model import Provider, Rubric, Scorecard
 from .providers import load_provider, provider_folders
 from .render.changes import render_changes
@@ -105,12 +106,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         cache = BuildCache.open(out, analysis_key(options.rubric or default_rubric()),
                                 render_key(options.templates, options.config, options.pdf),
                                 pdf_key(options.templates, options.page_size, config.base_url),
-                                reuse=options.incremental)
-        report, kept_slugs, loaded = analyse_all(folders, rubric, cache, options, progress)
+                                reuse=options.incremental, limit=max_policy_mb(options.max_policy_mb))
+        report, kept_slugs, loaded, computed = analyse_all(folders, rubric, cache, options, progress)
         gc.freeze()  # every scorecard is made: from here the build only renders and writes
         if collecting:
             gc.enable()
-        return finish(options, rubric, config, cache, folders, report, kept_slugs, loaded, progress)
+        return finish(options, rubric, config, cache, folders, report, kept_slugs, loaded, computed, progress)
     finally:
         gc.unfreeze()  # a library caller's next build starts as a fresh one would
         if collecting:
@@ -118,34 +119,45 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
 
 
 def analyse_all(folders: list[Path], rubric: Rubric, cache: BuildCache, options: BuildOptions,
-                progress: Progress) -> tuple[BuildReport, set[str], dict[str, Provider]]:
+                progress: Progress) -> tuple[BuildReport, set[str], dict[str, Provider], dict[str, History]]:
     """Every provider's scorecard, from the build cache or extracted (in worker processes, one per core:
     extraction is CPU-bound), in folder order. The first failure in that order stops the build, as it
-    would one provider at a time; with --keep-going a failed provider keeps its last good scorecard."""
+    would one provider at a time; with --keep-going a failed provider keeps its last good scorecard.
+    Also the histories computed (with their texts, for the policy pages), by slug."""
     report = BuildReport(out=Path(options.out))
     kept_slugs: set[str] = set()  # failed providers shown with their last good scorecard
     loaded: dict[str, Provider] = {}
+    computed: dict[str, History] = {}
     outcomes: list[Scorecard | ScorecardError | None] = []
     todo: list[tuple[int, Provider, str]] = []
+    progress("extract", 0, len(folders))
     for i, folder in enumerate(folders):
-        progress("extract", 0, len(folders))
-        try:
-            provider = load_provider(folder, rubric)  # every file it reads checked before one is hashed
-            key = provider_key(provider, options.max_policy_mb)
+        unchanged = cache.unchanged(folder)  # by stat: neither read nor hashed again
+        if unchanged is not None:
+            provider, key = unchanged
             loaded[folder.name] = provider
-        except ScorecardError as exc:
-            if not options.keep_going:
-                raise
-            outcomes.append(exc)
-            continue
-        outcomes.append(cache.card(folder.name, key))
+            outcomes.append(cache.card(folder.name, key))
+        else:
+            try:
+                provider = load_provider(folder, rubric)  # every file it reads checked before one is hashed
+                key = provider_key(provider, options.max_policy_mb)
+                loaded[folder.name] = provider
+            except ScorecardError as exc:
+                if not options.keep_going:
+                    raise
+                outcomes.append(exc)
+                continue
+            outcomes.append(cache.card(folder.name, key, provider))
         if outcomes[-1] is None:
             todo.append((i, provider, key))
-    for (i, _provider, key), outcome in zip(todo, analyse_each(todo, rubric, options, progress, len(folders)),
-                                              strict=True):
-        if isinstance(outcome, Scorecard):
-            cache.remember(outcome, key)
-        elif not options.keep_going and not any(isinstance(o, ScorecardError) for o in outcomes[:i]):
+    for (i, provider, key), outcome in zip(todo, analyse_each(todo, rubric, options, progress, len(folders)),
+                                             strict=True):
+        if isinstance(outcome, History):
+            cache.remember(outcome.current, key, provider)
+            computed[provider.slug] = outcome
+            outcomes[i] = outcome.current
+            continue
+        if not options.keep_going and not any(isinstance(o, ScorecardError) for o in outcomes[:i]):
             raise outcome  # the first failure in folder order, as a build one provider at a time stops
         outcomes[i] = outcome
     for folder, result in zip(folders, outcomes, strict=True):
@@ -158,12 +170,13 @@ def analyse_all(folders: list[Path], rubric: Rubric, cache: BuildCache, options:
             kept_slugs.add(kept.slug)
         report.failures.append((folder.name, str(result) + (" (its previous scorecard was kept)" if kept else "")))
     progress("extract", len(folders), len(folders))
-    return report, kept_slugs, loaded
+    return report, kept_slugs, loaded, computed
 
 
 def analyse_each(todo: list[tuple[int, Provider, str]], rubric: Rubric, options: BuildOptions, progress: Progress,
-                 total: int) -> Iterator[Scorecard | ScorecardError]:
-    """Scorecards (or the error each provider gave) in the order of `todo`."""
+                 total: int) -> Iterator[History | ScorecardError]:
+    """Histories (or the error each provider gave) in the order of `todo`: the latest version's scorecard,
+    and every version's text for the policy pages (so that no policy is read twice)."""
     done = total - len(todo)
     workers = min(options.jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1:
@@ -189,16 +202,17 @@ def analyse_each(todo: list[tuple[int, Provider, str]], rubric: Rubric, options:
             raise
 
 
-def analyse_or_error(job: tuple[Provider, Rubric, float | None]) -> Scorecard | ScorecardError:
+def analyse_or_error(job: tuple[Provider, Rubric, float | None]) -> History | ScorecardError:
     provider, rubric, max_policy_mb = job
     try:
-        return analyse(provider, rubric, max_policy_mb)
+        return provider_history(provider, rubric, max_policy_mb)
     except ScorecardError as exc:
         return exc
 
 
 def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: BuildCache, folders: list[Path],
-           report: BuildReport, kept_slugs: set[str], loaded: dict[str, Provider], progress: Progress) -> BuildReport:
+           report: BuildReport, kept_slugs: set[str], loaded: dict[str, Provider], computed: dict[str, History],
+           progress: Progress) -> BuildReport:
     """Render every page (reusing the previous site's where nothing changed) and write the site."""
     out = Path(options.out)
     if len(report.cards) == len(kept_slugs):  # never replace a site with an empty or an unchanged one
@@ -208,7 +222,7 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
     env = make_environment(options.templates)
     files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
     fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
-    histories = site_histories(fresh, report.cards, rubric, options.max_policy_mb, cache, loaded)
+    histories = site_histories(fresh, report.cards, rubric, options.max_policy_mb, cache, loaded, computed)
     env.globals["histories"] = histories  # the provider pages read their history from here
     files.update(render_changes(histories, rubric, env, config))
     htmls: dict[str, str] = {}  # PDFs to render
@@ -242,10 +256,12 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
             htmls.update(comparison_pdf_parts(report.cards, rubric, env, config, options, html))
     files.update(merge_comparison(render_pdfs(htmls, options.jobs, progress), report.cards, rubric, env, config,
                                   options))
+    files.update(cache.entry_files())
     report.kept = foreign_files(out, set(files))
     files[MANIFEST] = cache.manifest(files)
     if not (options.incremental and same_site(out, {MANIFEST: files[MANIFEST]}) and same_site(out, files)):  # nothing changed at all: the site in place is the one this build makes
         write_site(out, files, report.kept)
+    cache.save_stamps(files[MANIFEST])
     report.files = len(files)
     if report.failures:
         raise BuildFailed(f"{plural(len(report.failures), 'provider')} failed: "
