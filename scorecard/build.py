@@ -258,10 +258,10 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
                                   options))
     files.update(cache.entry_files())
     report.kept = foreign_files(out, set(files))
-    files[MANIFEST] = cache.manifest(files)
-    if not (options.incremental and same_site(out, {MANIFEST: files[MANIFEST]}) and same_site(out, files)):  # nothing changed at all: the site in place is the one this build makes
+    files[MANIFEST] = manifest = cache.manifest(files)
+    if not (options.incremental and same_site(out, {MANIFEST: manifest}) and same_site(out, files)):  # nothing changed at all: the site in place is the one this build makes
         write_site(out, files, report.kept)
-    cache.save_stamps(files[MANIFEST])
+    cache.save_stamps(manifest)
     report.files = len(files)
     if report.failures:
         raise BuildFailed(f"{plural(len(report.failures), 'provider')} failed: "
