@@ -17,10 +17,21 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 
-from .cache import MANIFEST, BuildCache, analysis_key, made_files, pdf_key, provider_key, render_key
+from .cache import (
+    MANIFEST,
+    BuildCache,
+    analysis_key,
+    extracted_facts,
+    made_files,
+    pdf_key,
+    provider_key,
+    render_key,
+    seed_extraction,
+)
 from .errors import BuildFailed, ScorecardError, templates_as_errors
 from .history import History, provider_history, site_histories
 from .limits import max_policy_mb
@@ -150,12 +161,13 @@ def analyse_all(folders: list[Path], rubric: Rubric, cache: BuildCache, options:
             outcomes.append(cache.card(folder.name, key, provider))
         if outcomes[-1] is None:
             todo.append((i, provider, key))
-    for (i, provider, key), outcome in zip(todo, analyse_each(todo, rubric, options, progress, len(folders)),
-                                             strict=True):
-        if isinstance(outcome, History):
-            cache.remember(outcome.current, key, provider)
-            computed[provider.slug] = outcome
-            outcomes[i] = outcome.current
+    jobs = [(provider, rubric, options.max_policy_mb, cache.seeds(provider.slug)) for _i, provider, _key in todo]
+    for (i, provider, key), outcome in zip(todo, analyse_each(jobs, options, progress, len(folders)), strict=True):
+        if isinstance(outcome, tuple):
+            history, extracted = outcome
+            cache.remember(history.current, key, provider, extracted)
+            computed[provider.slug] = history
+            outcomes[i] = history.current
             continue
         if not options.keep_going and not any(isinstance(o, ScorecardError) for o in outcomes[:i]):
             raise outcome  # the first failure in folder order, as a build one provider at a time stops
@@ -173,24 +185,26 @@ def analyse_all(folders: list[Path], rubric: Rubric, cache: BuildCache, options:
     return report, kept_slugs, loaded, computed
 
 
-def analyse_each(todo: list[tuple[int, Provider, str]], rubric: Rubric, options: BuildOptions, progress: Progress,
-                 total: int) -> Iterator[History | ScorecardError]:
+Job = tuple[Provider, Rubric, float | None, dict[str, Any]]  # a provider to analyse, and its seeds (cache.py)
+Analysed = tuple[History, dict[str, Any]] | ScorecardError  # its history and the facts extracted, or the error
+
+
+def analyse_each(todo: list[Job], options: BuildOptions, progress: Progress, total: int) -> Iterator[Analysed]:
     """Histories (or the error each provider gave) in the order of `todo`: the latest version's scorecard,
     and every version's text for the policy pages (so that no policy is read twice)."""
     done = total - len(todo)
     workers = min(options.jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1:
-        for _i, provider, _key in todo:
-            yield analyse_or_error((provider, rubric, options.max_policy_mb))
+        for job in todo:
+            yield analyse_or_error(job)
             done += 1
             progress("extract", done, total)
         return
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)  # see render_pdfs
     with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
         try:
-            jobs = ((provider, rubric, options.max_policy_mb) for _i, provider, _key in todo)
             try:
-                outcomes = pool.map(analyse_or_error, jobs, chunksize=max(1, min(16, len(todo) // (workers * 8))))
+                outcomes = pool.map(analyse_or_error, todo, chunksize=max(1, min(16, len(todo) // (workers * 8))))
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             for outcome in outcomes:
@@ -202,10 +216,11 @@ def analyse_each(todo: list[tuple[int, Provider, str]], rubric: Rubric, options:
             raise
 
 
-def analyse_or_error(job: tuple[Provider, Rubric, float | None]) -> History | ScorecardError:
-    provider, rubric, max_policy_mb = job
+def analyse_or_error(job: Job) -> Analysed:
+    provider, rubric, max_policy_mb, seeds = job
+    seed_extraction(seeds)
     try:
-        return provider_history(provider, rubric, max_policy_mb)
+        return provider_history(provider, rubric, max_policy_mb), extracted_facts()
     except ScorecardError as exc:
         return exc
 
@@ -245,7 +260,7 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
                                                            user_templates=options.templates, site=config)
     reused_shared = cache.reusable_shared(shared_file_names(rubric, len(report.cards)))
     files.update(reused_shared or render_shared_files(report.cards, rubric, env, config, options.templates,
-                                                      has_pdf=options.pdf))
+                                                      has_pdf=options.pdf, written=card_files(files, report.cards)))
     if options.pdf:  # redrawn only when its own HTML changed: a provider's new quote does not redraw it
         html = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
                                built_on=max(map(policy_day, report.cards)))
@@ -267,6 +282,21 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
         raise BuildFailed(f"{plural(len(report.failures), 'provider')} failed: "
                           + "; ".join(f"{slug}: {msg}" for slug, msg in report.failures), out)
     return report
+
+
+def card_files(files: SiteFiles, cards: list[Scorecard]) -> dict[str, bytes]:
+    """Each provider's scorecard.json as this build writes it: rendered, or the previous site's file reused."""
+    found: dict[str, bytes] = {}
+    for card in cards:
+        data = files.get(f"{card.slug}/scorecard.json")
+        if isinstance(data, Path):
+            try:
+                data = data.read_bytes()
+            except OSError:
+                continue  # encoded again
+        if isinstance(data, bytes):
+            found[card.slug] = data
+    return found
 
 
 def policy_day(card: Scorecard) -> dt.date:

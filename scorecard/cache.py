@@ -165,6 +165,8 @@ def made_files(out: Path) -> set[str] | None:
 _TEXTS: dict[tuple[str, str], Document] = {}
 _FACTS: dict[tuple[object, ...], tuple[object, dict[str, Fact]]] = {}
 MEMO_SIZE = 256  # texts kept: enough for the copies of one policy among the providers of one worker's share
+_SEEDS: dict[str, dict[str, Fact]] = {}  # text digest -> facts the previous build extracted from it
+_RECORDED: dict[str, dict[str, Fact]] = {}  # text digest -> facts, of the provider being analysed
 
 
 def read_policy_once(path: Path) -> Document:
@@ -186,22 +188,54 @@ def read_policy_once(path: Path) -> Document:
     return found if found.path == path else replace(found, path=path)  # the lists are shared, never changed
 
 
+def text_digest(document: Document) -> str:
+    """What extraction reads of a document: its text and its sentences."""
+    shape = repr([(s.start, s.end, s.section, s.kind) for s in document.sentences])
+    return hashlib.sha256(f"{shape}\0{document.text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def extract_once(document: Document, rubric: Rubric) -> dict[str, Fact]:
-    """extract, reusing the facts of a document with the same text and sentences, for the same compiled
-    detectors and answer labels (what extraction reads besides the document)."""
+    """extract, reusing the facts of a document with the same text and sentences: from the previous build
+    (seeded by the build, whose analysis key says rubric, detectors and code are the same), or from this
+    process for the same compiled detectors and answer labels (what extraction reads besides the document)."""
+    digest = text_digest(document)
+    seeded = _SEEDS.get(digest)
+    if seeded is not None:  # no detectors compiled for a provider whose text did not change
+        _RECORDED[digest] = seeded
+        return dict(seeded)
     from .extract import detectors_for, extract
 
     detectors = detectors_for(rubric)
     labels = tuple((p.key, tuple((v, rule.label) for v, rule in p.values.items())) for p in rubric.practices)
-    shape = repr([(s.start, s.end, s.section, s.kind) for s in document.sentences])
-    digest = hashlib.sha256(f"{shape}\0{document.text}".encode("utf-8", "surrogatepass")).hexdigest()
     key = (id(detectors), labels, digest)
     found = _FACTS.get(key)
     if found is None or found[0] is not detectors:  # the detectors are held: their id is not reused meanwhile
         if len(_FACTS) >= MEMO_SIZE:
             _FACTS.clear()
         found = _FACTS[key] = (detectors, extract(document, rubric, detectors))
+    _RECORDED[digest] = found[1]
     return dict(found[1])
+
+
+def seed_extraction(seeds: dict[str, Any]) -> None:
+    """Facts the previous build extracted from texts (text digest -> facts as JSON data), for extract_once;
+    and a fresh record of what the next analysis extracts."""
+    from pydantic import TypeAdapter
+
+    _SEEDS.clear()
+    _RECORDED.clear()
+    adapter = TypeAdapter(dict[str, Fact])
+    for digest, data in seeds.items():
+        try:
+            _SEEDS[digest] = adapter.validate_python(data)
+        except ValidationError:
+            continue
+
+
+def extracted_facts() -> dict[str, Any]:
+    """What the analysis since seed_extraction extracted, by text digest, as JSON data for the entry."""
+    return {digest: {k: fact.model_dump(mode="json") for k, fact in facts.items()}
+            for digest, facts in sorted(_RECORDED.items())}
 
 
 # --- telling an unchanged provider folder by stat ----------------------------------------------------
@@ -255,6 +289,7 @@ class ProviderEntry(BaseModel):
     provider: dict[str, Any] | None = None  # the loaded provider.yaml and facts.yaml, without the folder
     card: Scorecard
     history: Any = None  # several versions: the history as JSON data (history.history_to_json)
+    extracted: dict[str, Any] = {}  # text digest -> its facts before reviewed ones are carried (JSON data)
 
 
 @dataclass
@@ -363,6 +398,11 @@ class BuildCache:
         if new is not None:
             self.new_stamps[provider.slug] = [key, new, names]
 
+    def seeds(self, slug: str) -> dict[str, Any]:
+        """The facts the previous build extracted from this provider's texts (see extract_once)."""
+        entry = self.previous_entry(slug)
+        return dict(entry.extracted) if entry is not None else {}
+
     def history(self, slug: str) -> object | None:
         """The stored history (JSON data) of a provider whose folder did not change since the last build."""
         entry = self.entries.get(slug)
@@ -373,8 +413,9 @@ class BuildCache:
             self.entries[slug] = self.entries[slug].model_copy(update={"history": data})
             self._changed.add(slug)
 
-    def remember(self, card: Scorecard, key: str, provider: Provider) -> None:
-        self.entries[card.slug] = ProviderEntry(key=key, provider=provider_data(provider), card=card)
+    def remember(self, card: Scorecard, key: str, provider: Provider, extracted: dict[str, Any] | None = None) -> None:
+        self.entries[card.slug] = ProviderEntry(key=key, provider=provider_data(provider), card=card,
+                                                extracted=extracted or {})
         self._changed.add(card.slug)
         self._recomputed.add(card.slug)
 

@@ -267,8 +267,9 @@ def shared_file_names(rubric: Rubric, providers: int = 0) -> list[str]:
 
 def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment,
                         config: SiteConfig | dict[str, Any] | None, user_templates: Path | None = None,
-                        has_pdf: bool = True) -> SiteFiles:
-    """Pages that show every provider, plus assets and open data."""
+                        has_pdf: bool = True, written: dict[str, bytes] | None = None) -> SiteFiles:
+    """Pages that show every provider, plus assets and open data. `written`: each provider's scorecard.json
+    as this build writes it, by slug (data/scorecards.json joins them)."""
     ranked = rank(cards)
     site = as_config(config)
 
@@ -296,6 +297,6 @@ def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment
            for p in rubric.practices for at, shown in pages},
         "assets/site.css": (read_asset("site.css", user_templates) + site.css()).encode("utf-8"),
         "assets/site.js": read_asset("site.js", user_templates).encode("utf-8"),
-        "data/scorecards.json": scorecards_json(ranked),
+        "data/scorecards.json": scorecards_json(ranked, written),
         "data/scorecards.csv": scorecards_csv(ranked),
     }
