@@ -26,7 +26,6 @@ from .providers import (
     CREDENTIALS,
     POLICY_VERSION_ID,
     document_versions,
-    input_files,
     load_provider,
     versions_of,
 )
@@ -35,9 +34,6 @@ from .text import Document, Sentence
 
 if TYPE_CHECKING:
     from .cache import BuildCache
-
-MAX_PAIRS_SHOWN = 60  # changed sentences on a provider page; `scorecard diff` prints them all
-
 
 @dataclass
 class VersionCard:
@@ -141,30 +137,6 @@ def history_from_json(data: object) -> History | None:
 # --- computing a history -------------------------------------------------------------------------
 
 
-_MEMO: dict[tuple[object, ...], History] = {}
-
-
-def provider_history(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> History:
-    """Extract and score every version; computed once per build for unchanged files."""
-    key = (str(provider.folder.resolve()), id(rubric), rubric.version, max_policy_mb,
-           _signature(provider))
-    if key not in _MEMO:
-        if len(_MEMO) > 256:
-            _MEMO.clear()
-        _MEMO[key] = compute_history(provider, rubric, max_policy_mb)
-    return _MEMO[key]
-
-
-def _signature(provider: Provider) -> tuple[tuple[str, int, int], ...]:
-    """Size and time of the files the history reads (load_provider checked each is a regular file inside
-    the folder); nothing else in the folder is looked at."""
-    files = []
-    for path in input_files(provider):
-        stat = path.stat()
-        files.append((str(path), stat.st_size, stat.st_mtime_ns))
-    return tuple(files)
-
-
 def timeline(by_document: dict[str, list[PolicyVersion]]) -> list[tuple[PolicyVersion, dict[str, PolicyVersion]]]:
     """The provider's states, oldest first, each with the version of every document in force (a document
     not yet published is left out) and the version that stands for the state. A new version of one
@@ -229,7 +201,10 @@ def read_version(version: PolicyVersion, rubric: Rubric, max_policy_mb: float | 
     return read_policy_once(version.path)
 
 
-def compute_history(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> History:
+def provider_history(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> History:
+    """Extract and score every version of every document, carry the reviewed facts across them and compare
+    each version with the one before. Not kept between calls: the build cache (cache.py) keeps the result
+    for unchanged files, keyed by their content."""
     by_document = document_versions(provider)
     states = timeline(by_document)
     read: dict[Path, Document] = {}

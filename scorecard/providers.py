@@ -15,10 +15,20 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
 
 from .errors import ScorecardError
-from .model import MAIN_DOCUMENT, Evidence, Fact, PolicyVersion, Provider, ProviderInfo, Rubric, SnapshotMeta
+from .model import (
+    MAIN_DOCUMENT,
+    Evidence,
+    Fact,
+    PolicyVersion,
+    Provider,
+    ProviderInfo,
+    Rubric,
+    SnapshotMeta,
+    Strict,
+)
 from .rubric import check_value
 from .yamlsource import SHOWN, YamlDocument, load_yaml, shown
 
@@ -37,11 +47,10 @@ MAX_LENGTHS = {"name": 200, "website": 2000, "policy_url": 2000, "policy_file": 
 CREDENTIALS = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:/+[^/?#\s]*@")  # scheme://user:pass@host
 
 
-class ReviewedFacts(BaseModel):
+class ReviewedFacts(Strict):
     """providers/<slug>/facts.yaml: a person's decisions, practice by practice."""
 
-    model_config = ConfigDict(extra="forbid")
-    facts: dict[str, Fact] = {}
+    facts: dict[str, Fact] = Field(default_factory=dict)
 
 
 def check_slug(slug: str, where: Path | str) -> str:
@@ -160,8 +169,7 @@ def load_provider(folder: Path, rubric: Rubric) -> Provider:
                              folder)
     check_inside(info_path, folder, PROVIDER_FILE)  # before reading: an error never quotes another file
     doc = load_yaml(info_path)
-    if not isinstance(doc.data, dict):
-        raise doc.error((), "provider.yaml must be a mapping with name and policy_file")
+    doc.mapping("provider.yaml", "with name and policy_file")
     info: ProviderInfo = doc.validate(ProviderInfo)
     check_info(doc, info)
     if info.policy_file:
@@ -227,8 +235,7 @@ def load_reviewed(path: Path, rubric: Rubric) -> dict[str, Fact]:
     doc = load_yaml(path)
     if doc.data is None:
         return {}
-    if not isinstance(doc.data, dict):
-        raise doc.error((), "facts.yaml must be a mapping with a 'facts' key")
+    doc.mapping("facts.yaml", "with a 'facts' key")
     facts = dict(doc.data.get("facts") or {}) if isinstance(doc.data.get("facts"), dict) else None
     if facts is None and "facts" in doc.data:
         raise doc.error(("facts",), "'facts' must be a mapping of practice to fact")
@@ -325,8 +332,7 @@ def snapshot_meta(path: Path) -> SnapshotMeta | None:
     if not path.is_file():
         return None
     doc = load_yaml(path)
-    if not isinstance(doc.data, dict):
-        raise doc.error((), "a snapshot's .yaml must be a mapping with file, url, retrieved and sha256")
+    doc.mapping("a snapshot's .yaml", "with file, url, retrieved and sha256")
     meta: SnapshotMeta = doc.validate(SnapshotMeta)
     return meta
 

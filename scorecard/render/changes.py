@@ -12,6 +12,7 @@ from jinja2 import Environment
 from ..history import Change, History, VersionCard
 from ..model import Rubric
 from .config import SiteConfig
+from .context import ChangesContext, FeedContext
 from .site import SiteFiles, as_config, page_context
 
 
@@ -21,13 +22,12 @@ def render_changes(histories: dict[str, History], rubric: Rubric, env: Environme
     changes = sorted((c for h in histories.values() for c in h.changes),
                      key=lambda c: (c.date or dt.date.min, c.slug, c.after.version.id), reverse=True)
     site = as_config(config)
-    page = env.get_template("changes.html").render(changes=changes, **page_context(rubric, site, "../"))
+    page = ChangesContext(**page_context(rubric, site, "../"), changes=changes).render(env)
     dates = [c.date for c in changes if c.date] or [
         v.date for h in histories.values() for v in h.versions if v.date]
     updated = max(dates, default=dt.date(1970, 1, 1))  # from the versions, never the clock: builds reproduce
-    feed = env.get_template("feed.xml").render(
-        changes=changes, site=site, feed_id=_urn("feed", str(site["title"])), updated=_atom_date(updated),
-        entry_id=lambda c: _urn("change", c.id), atom_date=_atom_date, xml_text=xml_text)
+    feed = FeedContext(changes=changes, site=site, feed_id=_urn("feed", site.title), updated=_atom_date(updated),
+                       entry_id=lambda c: _urn("change", c.id), atom_date=_atom_date, xml_text=xml_text).render(env)
     data = [change_json(c) for c in changes]
     return {"changes/index.html": page.encode("utf-8"), "feed.xml": feed.encode("utf-8"),
             "data/changes.json": (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}

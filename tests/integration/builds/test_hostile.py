@@ -17,7 +17,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
-from scorecard.build import analyse, policy_day
+from scorecard.build import policy_day
+from scorecard.history import provider_history
 from scorecard.providers import load_provider
 from scorecard.render.pdf import RefusingFetcher, pdf_html, render_pdf
 from scorecard.render.templating import make_environment
@@ -103,7 +104,7 @@ def test_weasyprint_fetches_nothing_for_a_hostile_scorecard(tmp_path):
     """The real PDF of the hostile provider: the fetcher is never even asked (everything is escaped text)."""
     providers, _secret = hostile_provider(tmp_path)
     rubric = load_rubric()
-    card = analyse(load_provider(providers / "evil", rubric), rubric)
+    card = provider_history(load_provider(providers / "evil", rubric), rubric).current
     html = pdf_html(card, rubric, make_environment(), built_on=policy_day(card))
     fetcher = RefusingFetcher()
     pdf = render_pdf(html, fetcher)

@@ -170,14 +170,14 @@ def test_with_a_base_url_the_pdf_names_the_site_and_quotes_link_to_the_annotated
 
 
 def test_the_pdf_quotes_both_sides_of_a_disputed_fact(tmp_path: Path) -> None:
-    from scorecard.render.pdf import pdf_html, render_page
+    from scorecard.render.pdf import pdf_html, render_one_page_pdf
     from scorecard.render.templating import make_environment
 
     from tests.integration.site.test_site import disputed_card
 
     rubric, card = disputed_card()
     out = tmp_path / "disputed.pdf"
-    out.write_bytes(render_page(pdf_html(card, rubric, make_environment(), built_on=dt.date(2026, 1, 2))))
+    out.write_bytes(render_one_page_pdf(pdf_html(card, rubric, make_environment(), built_on=dt.date(2026, 1, 2))))
     text = " ".join(PdfReader(out).pages[0].extract_text().split())
     assert ("Unsure: the policy says both “Access for a fee” (“Any access request may be subject to a fee of $20.”)"
             " and “See and correct” (“You may see and correct your data at any time.”)") in text

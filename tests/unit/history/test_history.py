@@ -13,7 +13,7 @@ import yaml
 
 from scorecard.build import BuildOptions, build
 from scorecard.errors import ScorecardError
-from scorecard.history import compare, compute_history, history_from_json, history_to_json, pick
+from scorecard.history import compare, history_from_json, history_to_json, pick, provider_history
 from scorecard.providers import load_provider
 from scorecard.render.changes import change_text
 from scorecard.rubric import load_rubric
@@ -68,7 +68,7 @@ def row(card, practice):
 
 
 def test_a_changed_cited_sentence_sends_the_fact_back_to_review(tmp_path: Path, rubric):
-    history = compute_history(load_provider(two_versions(tmp_path), rubric), rubric)
+    history = provider_history(load_provider(two_versions(tmp_path), rubric), rubric)
     assert [v.version.id for v in history.versions] == ["policy", "2026-06-01"]
     first, latest = (v.card for v in history.versions)
 
@@ -89,7 +89,7 @@ def test_a_changed_cited_sentence_sends_the_fact_back_to_review(tmp_path: Path, 
 
 
 def test_the_change_lists_facts_and_sentences_side_by_side(tmp_path: Path, rubric):
-    history = compute_history(load_provider(two_versions(tmp_path), rubric), rubric)
+    history = provider_history(load_provider(two_versions(tmp_path), rubric), rubric)
     change = history.latest_change
     assert change is not None and change.date == dt.date(2026, 6, 1)
     reasons = {fc.practice: fc.reason for fc in change.facts}
@@ -107,7 +107,7 @@ def test_the_change_lists_facts_and_sentences_side_by_side(tmp_path: Path, rubri
 def test_a_quote_is_tied_to_its_whole_sentence(tmp_path: Path, rubric):
     # The reviewer quoted part of a sentence; the rest of the sentence changed: that needs review too.
     facts = reviewed(V1, encryption=("claimed", "We encrypt your files at rest"))
-    history = compute_history(load_provider(two_versions(tmp_path, facts), rubric), rubric)
+    history = provider_history(load_provider(two_versions(tmp_path, facts), rubric), rubric)
     assert row(history.versions[0].card, "encryption").fact.source == "reviewed"
     assert row(history.current, "encryption").fact.needs_review
 
@@ -115,7 +115,7 @@ def test_a_quote_is_tied_to_its_whole_sentence(tmp_path: Path, rubric):
 def test_white_space_changes_do_not_undo_a_review(tmp_path: Path, rubric):
     folder = two_versions(tmp_path)
     (folder / "versions" / "2026-06-01.txt").write_text(V1.replace(" ", "  ").replace("\n", "\n\n"))
-    history = compute_history(load_provider(folder, rubric), rubric)
+    history = provider_history(load_provider(folder, rubric), rubric)
     assert row(history.current, "data_sale").fact.source == "reviewed"
     assert history.latest_change.sentences == []
 
@@ -123,7 +123,7 @@ def test_white_space_changes_do_not_undo_a_review(tmp_path: Path, rubric):
 def test_a_review_of_the_newer_text_holds_there_not_before(tmp_path: Path, rubric):
     facts = reviewed(V2, data_sale=("sold", SOLD))
     facts["facts"]["data_sale"]["reviewed_on"] = "2026-07-01"
-    history = compute_history(load_provider(two_versions(tmp_path, facts), rubric), rubric)
+    history = provider_history(load_provider(two_versions(tmp_path, facts), rubric), rubric)
     old, new = (row(v.card, "data_sale").fact for v in history.versions)
     assert new.source == "reviewed" and new.value == "sold"
     assert old.source == "extracted" and not old.needs_review  # older than the review: not flagged
@@ -131,14 +131,14 @@ def test_a_review_of_the_newer_text_holds_there_not_before(tmp_path: Path, rubri
 
 def test_a_provider_without_versions_has_one_version(tmp_path: Path, rubric):
     folder = make_provider(tmp_path, "solo", V1, policy_date="2025-05-05")
-    history = compute_history(load_provider(folder, rubric), rubric)
+    history = provider_history(load_provider(folder, rubric), rubric)
     assert [v.version.id for v in history.versions] == ["policy"] and history.changes == []
     assert pick(history, None, None) is None
 
 
 def test_a_history_from_the_build_cache_diffs_without_its_texts(tmp_path: Path, rubric):
     """The cache keeps changes, not texts: diffing two versions in a row gives the kept change."""
-    computed = compute_history(load_provider(two_versions(tmp_path), rubric), rubric)
+    computed = provider_history(load_provider(two_versions(tmp_path), rubric), rubric)
     cached = history_from_json(json.loads(json.dumps(history_to_json(computed))))
     assert cached is not None and all(v.document is None for v in cached.versions)
     assert change_text(pick(cached, None, None)) == change_text(pick(computed, None, None))
@@ -151,14 +151,14 @@ def test_a_reviewed_quote_in_no_version_is_an_error_at_its_line(tmp_path: Path, 
     facts["facts"]["data_sale"]["evidence"][0]["quote"] = "We never sell anything."
     folder = two_versions(tmp_path, facts)
     with pytest.raises(ScorecardError) as caught:
-        compute_history(load_provider(folder, rubric), rubric)
+        provider_history(load_provider(folder, rubric), rubric)
     assert str(caught.value).startswith(f"{folder / 'facts.yaml'}:")
     assert caught.value.message == ("reviewed quote for 'data_sale' is in no version of the policy: fix the"
                                     " quote or run 'scorecard review acme' again")
 
 
 def test_pick_by_dates(tmp_path: Path, rubric):
-    history = compute_history(load_provider(two_versions(tmp_path), rubric), rubric)
+    history = provider_history(load_provider(two_versions(tmp_path), rubric), rubric)
     change = pick(history, dt.date(2026, 3, 1), dt.date(2026, 12, 31))
     assert (change.before.version.id, change.after.version.id) == ("policy", "2026-06-01")
     with pytest.raises(ScorecardError, match=r"^no version of acme on or before 2025-01-01; the first is 2026-01-01$"):
@@ -259,15 +259,13 @@ def test_an_unchanged_history_comes_from_the_build_cache(tmp_path: Path, monkeyp
     first = {p: (out / p).read_bytes() for p in ("acme/index.html", "changes/index.html", "feed.xml")}
 
     calls = []
-    real = history.compute_history
-    monkeypatch.setattr(history, "compute_history", lambda *a, **k: calls.append(a) or real(*a, **k))
-    history._MEMO.clear()  # as in a new process
+    real = history.provider_history
+    monkeypatch.setattr(history, "provider_history", lambda *a, **k: calls.append(a) or real(*a, **k))
     build(BuildOptions(providers=providers, out=out, pdf=False))
     assert calls == []
     assert {p: (out / p).read_bytes() for p in first} == first
 
     (folder / "versions" / "2026-06-01.txt").write_text(V2 + FILLER + " Also your phone number.\n", encoding="utf-8")
-    history._MEMO.clear()
     build(BuildOptions(providers=providers, out=out, pdf=False))
     assert len(calls) == 1
     assert "Also your phone number" in (out / "acme" / "index.html").read_text()

@@ -1,9 +1,9 @@
 """Scoring is a pure, deterministic function of rubric and facts."""
 from __future__ import annotations
 
-from scorecard.model import Evidence, Fact
+from scorecard.model import Fact
 from scorecard.rubric import load_rubric
-from scorecard.score import merge_facts, score
+from scorecard.score import score
 
 RUBRIC = load_rubric()
 
@@ -51,15 +51,6 @@ def test_unknown_value_counts_as_not_stated_and_needs_review():
 def test_deterministic():
     given = facts(data_sale="not_sold", retention="indefinite", access="with_fee")
     assert score(RUBRIC, given).model_dump() == score(RUBRIC, dict(reversed(given.items()))).model_dump()
-
-
-def test_reviewed_facts_win_practice_by_practice():
-    extracted = facts(data_sale="sold", dnt="not_honored")
-    quote = Evidence(quote="We never sell.", start=0, end=14)
-    reviewed = {"data_sale": Fact(practice="data_sale", value="not_sold", source="reviewed", evidence=[quote])}
-    merged = merge_facts(extracted, reviewed)
-    assert merged["data_sale"].source == "reviewed" and merged["data_sale"].value == "not_sold"
-    assert merged["dnt"].value == "not_honored"
 
 
 def best_facts() -> dict[str, Fact]:
