@@ -21,6 +21,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from . import history as analysis
 from .atomic import current_umask
 from .cache import (
     MANIFEST,
@@ -34,7 +35,7 @@ from .cache import (
     seed_extraction,
 )
 from .errors import BuildFailed, ScorecardError, templates_as_errors
-from .history import History, provider_history, site_histories
+from .history import History, site_histories
 from .limits import max_policy_mb
 from .model import Provider, Rubric, Scorecard
 from .providers import load_provider, provider_folders
@@ -214,7 +215,7 @@ def analyse_or_error(job: Job) -> Analysed:
     provider, rubric, max_policy_mb, seeds = job
     seed_extraction(seeds)
     try:
-        return provider_history(provider, rubric, max_policy_mb), extracted_facts()
+        return analysis.provider_history(provider, rubric, max_policy_mb), extracted_facts()
     except ScorecardError as exc:
         return exc
 
