@@ -17,13 +17,26 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 
+from . import history as analysis
 from .atomic import current_umask
-from .cache import MANIFEST, BuildCache, analysis_key, made_files, pdf_key, provider_key, render_key
+from .cache import (
+    MANIFEST,
+    BuildCache,
+    analysis_key,
+    extracted_facts,
+    made_files,
+    pdf_key,
+    provider_key,
+    render_key,
+    seed_extraction,
+)
 from .errors import BuildFailed, ScorecardError, templates_as_errors
-from .history import provider_history, site_histories
+from .history import History, site_histories
+from .limits import max_policy_mb
 from .model import Provider, Rubric, Scorecard
 from .providers import load_provider, provider_folders
 from .render.changes import render_changes
@@ -99,12 +112,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         cache = BuildCache.open(out, analysis_key(options.rubric or default_rubric()),
                                 render_key(options.templates, options.config, options.pdf),
                                 pdf_key(options.templates, options.page_size, config.base_url),
-                                reuse=options.incremental)
-        report, kept_slugs, loaded = analyse_all(folders, rubric, cache, options, progress)
+                                reuse=options.incremental, limit=max_policy_mb(options.max_policy_mb))
+        report, kept_slugs, loaded, computed = analyse_all(folders, rubric, cache, options, progress)
         gc.freeze()  # every scorecard is made: from here the build only renders and writes
         if collecting:
             gc.enable()
-        return finish(options, rubric, config, cache, folders, report, kept_slugs, loaded, progress)
+        return finish(options, rubric, config, cache, folders, report, kept_slugs, loaded, computed, progress)
     finally:
         gc.unfreeze()  # a library caller's next build starts as a fresh one would
         if collecting:
@@ -112,34 +125,46 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
 
 
 def analyse_all(folders: list[Path], rubric: Rubric, cache: BuildCache, options: BuildOptions,
-                progress: Progress) -> tuple[BuildReport, set[str], dict[str, Provider]]:
+                progress: Progress) -> tuple[BuildReport, set[str], dict[str, Provider], dict[str, History]]:
     """Every provider's scorecard, from the build cache or extracted (in worker processes, one per core:
     extraction is CPU-bound), in folder order. The first failure in that order stops the build, as it
-    would one provider at a time; with --keep-going a failed provider keeps its last good scorecard."""
+    would one provider at a time; with --keep-going a failed provider keeps its last good scorecard.
+    Also the histories computed (with their texts, for the policy pages), by slug."""
     report = BuildReport(out=Path(options.out))
     kept_slugs: set[str] = set()  # failed providers shown with their last good scorecard
     loaded: dict[str, Provider] = {}
+    computed: dict[str, History] = {}
     outcomes: list[Scorecard | ScorecardError | None] = []
     todo: list[tuple[int, Provider, str]] = []
+    progress("extract", 0, len(folders))
     for i, folder in enumerate(folders):
-        progress("extract", 0, len(folders))
-        try:
-            provider = load_provider(folder, rubric)  # every file it reads checked before one is hashed
-            key = provider_key(provider, options.max_policy_mb)
+        unchanged = cache.unchanged(folder)  # by stat: neither read nor hashed again
+        if unchanged is not None:
+            provider, key = unchanged
             loaded[folder.name] = provider
-        except ScorecardError as exc:
-            if not options.keep_going:
-                raise
-            outcomes.append(exc)
-            continue
-        outcomes.append(cache.card(folder.name, key))
+            outcomes.append(cache.card(folder.name, key))
+        else:
+            try:
+                provider = load_provider(folder, rubric)  # every file it reads checked before one is hashed
+                key = provider_key(provider, options.max_policy_mb)
+                loaded[folder.name] = provider
+            except ScorecardError as exc:
+                if not options.keep_going:
+                    raise
+                outcomes.append(exc)
+                continue
+            outcomes.append(cache.card(folder.name, key, provider))
         if outcomes[-1] is None:
             todo.append((i, provider, key))
-    for (i, _provider, key), outcome in zip(todo, analyse_each(todo, rubric, options, progress, len(folders)),
-                                              strict=True):
-        if isinstance(outcome, Scorecard):
-            cache.remember(outcome, key)
-        elif not options.keep_going and not any(isinstance(o, ScorecardError) for o in outcomes[:i]):
+    jobs = [(provider, rubric, options.max_policy_mb, cache.seeds(provider.slug)) for _i, provider, _key in todo]
+    for (i, provider, key), outcome in zip(todo, analyse_each(jobs, options, progress, len(folders)), strict=True):
+        if isinstance(outcome, tuple):
+            history, extracted = outcome
+            cache.remember(history.current, key, provider, extracted)
+            computed[provider.slug] = history
+            outcomes[i] = history.current
+            continue
+        if not options.keep_going and not any(isinstance(o, ScorecardError) for o in outcomes[:i]):
             raise outcome  # the first failure in folder order, as a build one provider at a time stops
         outcomes[i] = outcome
     for folder, result in zip(folders, outcomes, strict=True):
@@ -152,26 +177,29 @@ def analyse_all(folders: list[Path], rubric: Rubric, cache: BuildCache, options:
             kept_slugs.add(kept.slug)
         report.failures.append((folder.name, str(result) + (" (its previous scorecard was kept)" if kept else "")))
     progress("extract", len(folders), len(folders))
-    return report, kept_slugs, loaded
+    return report, kept_slugs, loaded, computed
 
 
-def analyse_each(todo: list[tuple[int, Provider, str]], rubric: Rubric, options: BuildOptions, progress: Progress,
-                 total: int) -> Iterator[Scorecard | ScorecardError]:
-    """Scorecards (or the error each provider gave) in the order of `todo`."""
+Job = tuple[Provider, Rubric, float | None, dict[str, Any]]  # a provider to analyse, and its seeds (cache.py)
+Analysed = tuple[History, dict[str, Any]] | ScorecardError  # its history and the facts extracted, or the error
+
+
+def analyse_each(todo: list[Job], options: BuildOptions, progress: Progress, total: int) -> Iterator[Analysed]:
+    """Histories (or the error each provider gave) in the order of `todo`: the latest version's scorecard,
+    and every version's text for the policy pages (so that no policy is read twice)."""
     done = total - len(todo)
     workers = min(options.jobs or os.cpu_count() or 1, len(todo))
     if workers <= 1:
-        for _i, provider, _key in todo:
-            yield analyse_or_error((provider, rubric, options.max_policy_mb))
+        for job in todo:
+            yield analyse_or_error(job)
             done += 1
             progress("extract", done, total)
         return
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)  # see render_pdfs
     with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
         try:
-            jobs = ((provider, rubric, options.max_policy_mb) for _i, provider, _key in todo)
             try:
-                outcomes = pool.map(analyse_or_error, jobs, chunksize=max(1, min(16, len(todo) // (workers * 8))))
+                outcomes = pool.map(analyse_or_error, todo, chunksize=max(1, min(16, len(todo) // (workers * 8))))
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             for outcome in outcomes:
@@ -183,16 +211,18 @@ def analyse_each(todo: list[tuple[int, Provider, str]], rubric: Rubric, options:
             raise
 
 
-def analyse_or_error(job: tuple[Provider, Rubric, float | None]) -> Scorecard | ScorecardError:
-    provider, rubric, max_policy_mb = job
+def analyse_or_error(job: Job) -> Analysed:
+    provider, rubric, max_policy_mb, seeds = job
+    seed_extraction(seeds)
     try:
-        return provider_history(provider, rubric, max_policy_mb).current  # every version: the latest is the card
+        return analysis.provider_history(provider, rubric, max_policy_mb), extracted_facts()
     except ScorecardError as exc:
         return exc
 
 
 def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: BuildCache, folders: list[Path],
-           report: BuildReport, kept_slugs: set[str], loaded: dict[str, Provider], progress: Progress) -> BuildReport:
+           report: BuildReport, kept_slugs: set[str], loaded: dict[str, Provider], computed: dict[str, History],
+           progress: Progress) -> BuildReport:
     """Render every page (reusing the previous site's where nothing changed) and write the site."""
     out = Path(options.out)
     if len(report.cards) == len(kept_slugs):  # never replace a site with an empty or an unchanged one
@@ -202,7 +232,7 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
     env = make_environment(options.templates)
     files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
     fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
-    histories = site_histories(fresh, report.cards, rubric, options.max_policy_mb, cache, loaded)
+    histories = site_histories(fresh, report.cards, rubric, options.max_policy_mb, cache, loaded, computed)
     files.update(render_changes(histories, rubric, env, config))
     htmls: dict[str, str] = {}  # PDFs to render
     if options.pdf:  # WeasyPrint is imported only for a build that draws PDFs: 1 s of start-up otherwise
@@ -226,7 +256,8 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
                                                            has_policy=history is not None)
     reused_shared = cache.reusable_shared(shared_file_names(rubric, len(report.cards)))
     files.update(reused_shared or render_shared_files(report.cards, rubric, env, config, options.templates,
-                                                      has_pdf=options.pdf, policy_slugs=frozenset(histories)))
+                                                      has_pdf=options.pdf, policy_slugs=frozenset(histories),
+                                                      written=card_files(files, report.cards)))
     if options.pdf:  # redrawn only when its own HTML changed: a provider's new quote does not redraw it
         html = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
                                built_on=max(map(policy_day, report.cards)))
@@ -237,15 +268,32 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
             htmls.update(comparison_pdf_parts(report.cards, rubric, env, config, options, html))
     files.update(merge_comparison(render_pdfs(htmls, options.jobs, progress), report.cards, rubric, env, config,
                                   options))
+    files.update(cache.entry_files())
     report.kept = foreign_files(out, set(files))
-    files[MANIFEST] = cache.manifest(files)
-    if not (options.incremental and same_site(out, {MANIFEST: files[MANIFEST]}) and same_site(out, files)):  # nothing changed at all: the site in place is the one this build makes
+    files[MANIFEST] = manifest = cache.manifest(files)
+    if not (options.incremental and same_site(out, {MANIFEST: manifest}) and same_site(out, files)):  # nothing changed at all: the site in place is the one this build makes
         write_site(out, files, report.kept)
+    cache.save_stamps(manifest)
     report.files = len(files)
     if report.failures:
         raise BuildFailed(f"{plural(len(report.failures), 'provider')} failed: "
                           + "; ".join(f"{slug}: {msg}" for slug, msg in report.failures), out)
     return report
+
+
+def card_files(files: SiteFiles, cards: list[Scorecard]) -> dict[str, bytes]:
+    """Each provider's scorecard.json as this build writes it: rendered, or the previous site's file reused."""
+    found: dict[str, bytes] = {}
+    for card in cards:
+        data = files.get(f"{card.slug}/scorecard.json")
+        if isinstance(data, Path):
+            try:
+                data = data.read_bytes()
+            except OSError:
+                continue  # encoded again
+        if isinstance(data, bytes):
+            found[card.slug] = data
+    return found
 
 
 def policy_day(card: Scorecard) -> dt.date:

@@ -1,8 +1,8 @@
 """Incremental rebuilds: reuse what the previous site already holds for providers whose inputs did not change.
 
-The previous build leaves a manifest in the site (`.scorecard-manifest.json`): for each provider, a hash of
-its folder and the scorecard it produced; for the whole build, a hash of everything else that shapes the
-output. A rebuild then
+The previous build leaves a manifest in the site (`.scorecard-manifest.json`, small: hashes and the list of
+files the build made) and one entry per provider in `.scorecard-cache/<slug>.json` (the hash of its folder,
+the stat of the files it read, its provider.yaml as loaded, its scorecard and history). A rebuild then
 
 - skips extraction for a provider whose folder and analysis inputs (rubric and the detectors beside it,
   scorecard's own code) are unchanged: the scorecard comes from the manifest;
@@ -11,29 +11,36 @@ output. A rebuild then
   unchanged too;
 - reuses the shared pages and scorecards.pdf when nothing at all changed.
 
-Hashes are of file contents, never of times, so a `touch` or a fresh checkout rebuilds nothing.
+Hashes are of file contents, never of times, so a `touch` or a fresh checkout rebuilds nothing. Times
+only let a rebuild skip the reading: a provider whose files (and folders) have the same inode, size,
+modification and change time as when the previous build hashed them is taken as unchanged without being
+read again (`stamp`); any difference, or a file changed within the last seconds of that build (a
+coarse clock could hide a later change), means reading and hashing it as before.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import __version__
 from .errors import ScorecardError
 from .limits import check_policy_file, open_regular, read_regular
-from .model import Provider, Scorecard
-from .providers import input_files, policy_texts
+from .model import Fact, Provider, Rubric, Scorecard
+from .providers import VERSIONS, input_files, policy_texts
 from .resources import templates_dir
+from .text import Document
 
 MANIFEST = ".scorecard-manifest.json"
-FORMAT = 1
+ENTRIES = ".scorecard-cache"  # <slug>.json: one provider's entry (see ProviderEntry)
+FORMAT = 2
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -117,25 +124,31 @@ def provider_key(provider: Provider, max_policy_mb: float | None = None) -> str:
     return digest.hexdigest()
 
 
-_READ: dict[tuple[str, int, int, int], object] = {}
+_READ: dict[tuple[str, int, int, int], tuple[object, str]] = {}
 
 
 def read_manifest(out: Path) -> object:
     """The previous build's manifest as JSON data (None if unreadable). Read once per build, though the cache
-    and the list of files scorecard made both need it: at 10,000 providers it is tens of megabytes."""
+    and the list of files scorecard made both need it."""
+    return _read_manifest(out)[0]
+
+
+def _read_manifest(out: Path) -> tuple[object, str]:
+    """The manifest's data and the SHA-256 of its bytes."""
     path = out / MANIFEST
     try:
         info = path.stat()
     except OSError:
-        return None
+        return None, ""
     signature = (str(path.absolute()), info.st_ino, info.st_size, info.st_mtime_ns)
     if signature not in _READ:
         try:
-            data: object = json.loads(read_regular(path, 200_000_000).decode("utf-8"))
+            raw = read_regular(path, 200_000_000)
+            found: tuple[object, str] = json.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()
         except (ScorecardError, ValueError):
-            data = None
+            found = None, ""
         _READ.clear()  # one manifest at a time
-        _READ[signature] = data
+        _READ[signature] = found
     return _READ[signature]
 
 
@@ -146,30 +159,172 @@ def made_files(out: Path) -> set[str] | None:
     return {f for f in files if isinstance(f, str)} if isinstance(files, list) else None
 
 
+# --- the same text read and extracted once per process ---------------------------------------------------
+
+
+_TEXTS: dict[tuple[str, str], Document] = {}
+_FACTS: dict[tuple[object, ...], tuple[object, dict[str, Fact]]] = {}
+MEMO_SIZE = 256  # texts kept: enough for the copies of one policy among the providers of one worker's share
+_SEEDS: dict[str, dict[str, Fact]] = {}  # text digest -> facts the previous build extracted from it
+_RECORDED: dict[str, dict[str, Fact]] = {}  # text digest -> facts, of the provider being analysed
+
+
+def read_policy_once(path: Path) -> Document:
+    """read_policy, reusing the Document of a file with the same bytes and format read before (providers
+    that publish one policy, a snapshot identical to the policy file). The bytes are read once, then hashed."""
+    from .text import PolicyError, parse_policy
+
+    path = Path(path)
+    try:
+        data = read_regular(path)
+    except ScorecardError as exc:
+        raise PolicyError(exc.message, path) from None
+    key = (path.suffix.lower(), hashlib.sha256(data).hexdigest())
+    found = _TEXTS.get(key)
+    if found is None:
+        if len(_TEXTS) >= MEMO_SIZE:
+            _TEXTS.clear()
+        found = _TEXTS[key] = parse_policy(path, data)
+    return found if found.path == path else replace(found, path=path)  # the lists are shared, never changed
+
+
+def text_digest(document: Document) -> str:
+    """What extraction reads of a document: its text and its sentences."""
+    shape = repr([(s.start, s.end, s.section, s.kind) for s in document.sentences])
+    return hashlib.sha256(f"{shape}\0{document.text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def extract_once(document: Document, rubric: Rubric) -> dict[str, Fact]:
+    """extract, reusing the facts of a document with the same text and sentences: from the previous build
+    (seeded by the build, whose analysis key says rubric, detectors and code are the same), or from this
+    process for the same compiled detectors and answer labels (what extraction reads besides the document)."""
+    digest = text_digest(document)
+    seeded = _SEEDS.get(digest)
+    if seeded is not None:  # no detectors compiled for a provider whose text did not change
+        _RECORDED[digest] = seeded
+        return dict(seeded)
+    from .extract import detectors_for, extract
+
+    detectors = detectors_for(rubric)
+    labels = tuple((p.key, tuple((v, rule.label) for v, rule in p.values.items())) for p in rubric.practices)
+    key = (id(detectors), labels, digest)
+    found = _FACTS.get(key)
+    if found is None or found[0] is not detectors:  # the detectors are held: their id is not reused meanwhile
+        if len(_FACTS) >= MEMO_SIZE:
+            _FACTS.clear()
+        found = _FACTS[key] = (detectors, extract(document, rubric, detectors))
+    _RECORDED[digest] = found[1]
+    return dict(found[1])
+
+
+def seed_extraction(seeds: dict[str, Any]) -> None:
+    """Facts the previous build extracted from texts (text digest -> facts as JSON data), for extract_once;
+    and a fresh record of what the next analysis extracts."""
+    from pydantic import TypeAdapter
+
+    _SEEDS.clear()
+    _RECORDED.clear()
+    adapter = TypeAdapter(dict[str, Fact])
+    for digest, data in seeds.items():
+        try:
+            _SEEDS[digest] = adapter.validate_python(data)
+        except ValidationError:
+            continue
+
+
+def extracted_facts() -> dict[str, Any]:
+    """What the analysis since seed_extraction extracted, by text digest, as JSON data for the entry."""
+    return {digest: {k: fact.model_dump(mode="json") for k, fact in facts.items()}
+            for digest, facts in sorted(_RECORDED.items())}
+
+
+# --- telling an unchanged provider folder by stat ----------------------------------------------------
+
+
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same clock tick
+
+
+def stamps_file(out: Path) -> Path:
+    """Where the stamps of the site in `out` are kept: in the user's cache folder, not in the site (they hold
+    inode numbers and times, which would make two builds of the same inputs differ)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    name = hashlib.sha256(str(Path(out).absolute()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return Path(base) / "scorecard" / "stamps" / f"{name}.json"
+
+
+def watched(provider: Provider) -> list[str]:
+    """What a stamp covers, relative to the folder: the folder and its versions folders (a file added or
+    removed changes their times) and every file the build reads."""
+    folder = provider.folder
+    names = ["", VERSIONS, *(f"{VERSIONS}/{doc.key}" for doc in provider.info.documents)]
+    return names + [path.relative_to(folder).as_posix() for path in input_files(provider)]
+
+
+def stamp(folder: Path, names: Iterable[str]) -> str | None:
+    """A hash of the stat (followed through links) of each named path under `folder`: inode, size, mode,
+    modification and change time. None when one of them changed within RACY_NS: then the next build reads
+    and hashes the folder instead of trusting the clock."""
+    digest = hashlib.sha256(str(Path(folder).absolute()).encode("utf-8", "surrogateescape"))
+    recent = time.time_ns() - RACY_NS
+    for name in names:
+        try:
+            info = os.stat(os.path.join(folder, name))
+        except OSError:
+            digest.update(f"{name}\0-\0".encode("utf-8", "surrogateescape"))
+            continue
+        if info.st_mtime_ns >= recent or info.st_ctime_ns >= recent:
+            return None
+        digest.update(f"{name}\0{info.st_dev}:{info.st_ino}:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}:"
+                      f"{info.st_ctime_ns}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+# --- the build cache ---------------------------------------------------------------------------------
+
+
+class ProviderEntry(BaseModel):
+    """.scorecard-cache/<slug>.json: what the next build needs to reuse one provider without reading it."""
+
+    key: str  # provider_key: the hash of the files it read
+    provider: dict[str, Any] | None = None  # the loaded provider.yaml and facts.yaml, without the folder
+    card: Scorecard
+    history: Any = None  # several versions: the history as JSON data (history.history_to_json)
+    extracted: dict[str, Any] = {}  # text digest -> its facts before reviewed ones are carried (JSON data)
+
+
 @dataclass
 class BuildCache:
-    """The previous build's manifest, and the one this build writes."""
+    """The previous build's manifest and provider entries, and the ones this build writes."""
 
     out: Path
     analysis: str
     render: str
     pdf: str = ""
+    limit: float | None = None  # the policy size limit the previous build checked the files against
     previous: dict[str, Any] = field(default_factory=dict)
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entries: dict[str, ProviderEntry] = field(default_factory=dict)
     hits: int = 0
     reused_files: int = 0
     documents: dict[str, str] = field(default_factory=dict)  # a document of the site -> hash of its HTML
+    _previous_entries: dict[str, ProviderEntry | None] = field(default_factory=dict)
+    stamps: dict[str, Any] = field(default_factory=dict)  # slug -> [key, stamp, watched] of the previous build
+    new_stamps: dict[str, list[Any]] = field(default_factory=dict)  # ... and of this one
+    _changed: set[str] = field(default_factory=set)  # entries to write anew (the others are hardlinked)
+    _recomputed: set[str] = field(default_factory=set)  # providers whose scorecard this build computed
 
     @classmethod
-    def open(cls, out: Path, analysis: str, render: str, pdf: str = "", reuse: bool = True) -> BuildCache:
+    def open(cls, out: Path, analysis: str, render: str, pdf: str = "", reuse: bool = True,
+             limit: float | None = None) -> BuildCache:
         """The manifest of the site in `out`; with reuse=False, none (a full build that still writes one)."""
-        cache = cls(out=Path(out), analysis=analysis, render=render, pdf=pdf)
+        cache = cls(out=Path(out), analysis=analysis, render=render, pdf=pdf, limit=limit)
         _READ.clear()  # read afresh by each build (the cache changes what it adopts), then shared in it
         if not reuse:
             return cache
-        data = read_manifest(cache.out)
-        if isinstance(data, dict) and data.get("format") == FORMAT and data.get("analysis") == analysis:
+        data, digest = _read_manifest(cache.out)
+        if isinstance(data, dict) and data.get("format") == FORMAT and data.get("analysis") == analysis \
+                and isinstance(data.get("providers"), dict):
             cache.previous = data
+            cache.stamps = read_stamps(cache.out, digest, limit)
         return cache
 
     @property
@@ -180,62 +335,110 @@ class BuildCache:
     def same_pdf(self) -> bool:
         return bool(self.previous) and self.previous.get("pdf") == self.pdf
 
-    def card(self, slug: str, key: str) -> Scorecard | None:
-        """The previous scorecard of this provider if its folder did not change."""
-        entry = self.previous.get("providers", {}).get(slug)
-        return self._adopt(slug, entry) if entry and entry.get("key") == key else None
+    def previous_entry(self, slug: str) -> ProviderEntry | None:
+        """The previous build's entry for this provider (read from its file once), None if there is none."""
+        if slug not in self._previous_entries:
+            entry = None
+            if isinstance(self.previous.get("providers", {}).get(slug), str):
+                try:
+                    data = read_regular(self.out / ENTRIES / f"{slug}.json", 200_000_000)
+                    entry = ProviderEntry.model_validate_json(data)
+                except (ScorecardError, ValidationError, ValueError):
+                    entry = None
+                if entry is not None and entry.key != self.previous["providers"][slug]:
+                    entry = None  # not the entry the manifest lists
+            self._previous_entries[slug] = entry
+        return self._previous_entries[slug]
+
+    def unchanged(self, folder: Path) -> tuple[Provider, str] | None:
+        """The provider and its key from the previous build, without reading its folder, when every file and
+        folder it watched has the same stat as when that build hashed them (with the same size limit)."""
+        kept = self.stamps.get(folder.name)
+        if not (isinstance(kept, list) and len(kept) == 3 and isinstance(kept[2], list)):
+            return None
+        key, old, names = kept
+        entry = self.previous_entry(folder.name)
+        if entry is None or entry.key != key or entry.provider is None or stamp(folder, names) != old:
+            return None
+        try:
+            provider = Provider.model_validate({**entry.provider, "folder": folder})
+        except ValidationError:
+            return None
+        self.new_stamps[folder.name] = kept
+        return provider, key
+
+    def card(self, slug: str, key: str, provider: Provider | None = None) -> Scorecard | None:
+        """The previous scorecard of this provider if its folder did not change. `provider`: the folder was
+        read and hashed again (not `unchanged`), so its stat is taken anew."""
+        if provider is not None:
+            self.restamp(provider, key)
+        entry = self.previous_entry(slug)
+        if entry is None or entry.key != key:
+            return None
+        self._adopt(slug, entry)
+        return entry.card
 
     def last_good_card(self, slug: str) -> Scorecard | None:
         """The previous build's scorecard of this provider whatever changed since (for --keep-going: a
         provider whose new input fails keeps its last good pages instead of vanishing from the site).
-        Its old key stays in the manifest, so the next build tries the provider again."""
-        entry = self.previous.get("providers", {}).get(slug)
-        return self._adopt(slug, entry) if entry else None
-
-    def _adopt(self, slug: str, entry: dict[str, Any]) -> Scorecard | None:
-        """Take over a previous manifest entry (its card, pages and key) for this build."""
-        try:
-            card = Scorecard.model_validate(entry["card"])
-        except (KeyError, ValidationError):
+        Its old key stays, so the next build tries the provider again."""
+        entry = self.previous_entry(slug)
+        if entry is None:
             return None
+        self._adopt(slug, entry)
+        return entry.card
+
+    def _adopt(self, slug: str, entry: ProviderEntry) -> None:
         self.hits += 1
         self.entries[slug] = entry
-        return card
+
+    def restamp(self, provider: Provider, key: str) -> None:
+        names = watched(provider)
+        new = stamp(provider.folder, names)
+        if new is not None:
+            self.new_stamps[provider.slug] = [key, new, names]
+
+    def seeds(self, slug: str) -> dict[str, Any]:
+        """The facts the previous build extracted from this provider's texts (see extract_once)."""
+        entry = self.previous_entry(slug)
+        return dict(entry.extracted) if entry is not None else {}
 
     def history(self, slug: str) -> object | None:
         """The stored history (JSON data) of a provider whose folder did not change since the last build."""
         entry = self.entries.get(slug)
-        if entry is None or entry is not self.previous.get("providers", {}).get(slug):
-            return None
-        return entry.get("history")
+        return None if entry is None or slug in self._recomputed else entry.history
 
     def remember_history(self, slug: str, data: object) -> None:
         if slug in self.entries:
-            self.entries[slug]["history"] = data
+            self.entries[slug] = self.entries[slug].model_copy(update={"history": data})
+            self._changed.add(slug)
 
-    def remember(self, card: Scorecard, key: str) -> None:
-        self.entries[card.slug] = {"key": key, "card": card.model_dump(mode="json")}
+    def remember(self, card: Scorecard, key: str, provider: Provider, extracted: dict[str, Any] | None = None) -> None:
+        self.entries[card.slug] = ProviderEntry(key=key, provider=provider_data(provider), card=card,
+                                                extracted=extracted or {})
+        self._changed.add(card.slug)
+        self._recomputed.add(card.slug)
 
     def reusable(self, slug: str, names: Iterable[str], pdf: bool = False) -> dict[str, Path] | None:
         """Previous files of an unchanged provider (its pages, or with pdf=True its PDF), when they were
         rendered the same way and all exist."""
-        if not (self.same_pdf if pdf else self.same_render) or slug not in self.previous.get("providers", {}):
+        if not (self.same_pdf if pdf else self.same_render) or slug not in self.entries:
             return None
-        if self.entries.get(slug) is not self.previous["providers"].get(slug):
+        if slug in self._recomputed or self.previous_entry(slug) is None:
             return None  # the card was recomputed
         return self._previous_files(names)
 
     def shared_key(self) -> str:
         digest = hashlib.sha256(self.render.encode() + self.pdf.encode())
         for slug in sorted(self.entries):
-            digest.update(f"{slug}\0{self.entries[slug]['key']}\0".encode())
+            digest.update(f"{slug}\0{self.entries[slug].key}\0".encode())
         return digest.hexdigest()
 
     def reusable_shared(self, names: Iterable[str]) -> dict[str, Path] | None:
         """index, compare, data, scorecards.pdf... from the previous site if no provider changed at all."""
         if not self.same_render or self.previous.get("shared") != self.shared_key():
             return None
-        if self.hits != len(self.entries) or set(self.entries) != set(self.previous.get("providers", {})):
+        if self._recomputed or set(self.entries) != set(self.previous.get("providers", {})):
             return None
         return self._previous_files(names)
 
@@ -257,10 +460,55 @@ class BuildCache:
         self.reused_files += len(paths)
         return paths
 
+    def entry_files(self) -> dict[str, bytes | Path]:
+        """.scorecard-cache/<slug>.json of every provider of this build: the previous file where the entry is
+        the one it holds, else the new entry."""
+        files: dict[str, bytes | Path] = {}
+        for slug, entry in self.entries.items():
+            name = f"{ENTRIES}/{slug}.json"
+            if slug not in self._changed and self.previous_entry(slug) is entry and (self.out / name).is_file():
+                files[name] = self.out / name
+            else:
+                files[name] = entry.model_dump_json(exclude_defaults=True).encode("utf-8")
+        return files
+
     def manifest(self, files: Iterable[str] = ()) -> bytes:
         """The manifest, listing `files`: what this build wrote, so the next one knows what it did not."""
-        data = {"format": FORMAT, "scorecard": __version__, "analysis": self.analysis, "render": self.render, "pdf": self.pdf,
-                "shared": self.shared_key(), "documents": dict(sorted(self.documents.items())),
-                "providers": {slug: self.entries[slug] for slug in sorted(self.entries)},
+        data = {"format": FORMAT, "scorecard": __version__, "analysis": self.analysis, "render": self.render,
+                "pdf": self.pdf, "shared": self.shared_key(),
+                "documents": dict(sorted(self.documents.items())),
+                "providers": {slug: self.entries[slug].key for slug in sorted(self.entries)},
                 "files": sorted(set(files) | {MANIFEST})}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+    def save_stamps(self, manifest: bytes) -> None:
+        """The stat of every provider folder this build read, for the next build of the site it wrote (the
+        manifest's hash ties them to it). Best effort: without them the next build reads every folder."""
+        path = stamps_file(self.out)
+        data = {"manifest": hashlib.sha256(manifest).hexdigest(), "limit": self.limit,
+                "providers": {slug: self.new_stamps[slug] for slug in sorted(self.new_stamps) if slug in self.entries}}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}")
+            temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError:
+            pass
+
+
+def read_stamps(out: Path, manifest: str, limit: float | None) -> dict[str, Any]:
+    """The stamps the build that wrote this manifest took (empty if they are of another build or unreadable)."""
+    try:
+        data = json.loads(read_regular(stamps_file(out), 200_000_000))
+    except (ScorecardError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("manifest") != manifest or data.get("limit") != limit:
+        return {}
+    providers = data.get("providers")
+    return providers if isinstance(providers, dict) else {}
+
+
+def provider_data(provider: Provider) -> dict[str, Any]:
+    """A loaded provider as JSON data, without its folder (the folder it is found in is the truth)."""
+    return provider.model_dump(mode="json", exclude={"folder"})

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter, ValidationError
 
+from .cache import extract_once, read_policy_once
 from .carry import carry_reviewed
 from .diff import FactChange, SentencePair, fact_changes, sentence_changes
 from .errors import ScorecardError
@@ -29,7 +30,7 @@ from .providers import (
     versions_of,
 )
 from .score import score
-from .text import Document, Sentence, read_policy
+from .text import Document, Sentence
 
 if TYPE_CHECKING:
     from .cache import BuildCache
@@ -197,7 +198,7 @@ def read_version(version: PolicyVersion, rubric: Rubric, max_policy_mb: float | 
         raise ScorecardError("the snapshot's url holds a user name or password before '@'; remove them"
                              " (the URL is published on the site)", version.path.with_suffix(".yaml"))
     check_policy_file(version.path, max_policy_mb)
-    return read_policy(version.path)
+    return read_policy_once(version.path)
 
 
 def provider_history(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> History:
@@ -215,7 +216,7 @@ def provider_history(provider: Provider, rubric: Rubric, max_policy_mb: float | 
         state_texts = {doc: read[v.path] for doc, v in in_force.items()}
         combined, where = combine(state_texts)
         documents.append(combined)
-        extracted.append(extract(combined, rubric))
+        extracted.append(extract_once(combined, rubric))
         spans.append(where)
         texts.append(state_texts)
     versions = [version for version, _ in states]
@@ -259,13 +260,20 @@ def compare(slug: str, name: str, before: VersionCard, after: VersionCard) -> Ch
 
 def site_histories(folders: list[Path], cards: list[Scorecard], rubric: Rubric, max_policy_mb: float | None = None,
                    cache: BuildCache | None = None,
-                   loaded: dict[str, Provider] | None = None) -> dict[str, History]:
+                   loaded: dict[str, Provider] | None = None,
+                   computed: dict[str, History] | None = None) -> dict[str, History]:
     """The history of every built provider, by slug, for its pages and the changes page. `loaded`: providers
-    the build has loaded already, by slug (not read twice)."""
+    the build has loaded already, by slug (not read twice); `computed`: histories the build has computed
+    already (not extracted twice)."""
     built = {card.slug: card for card in cards}
     histories: dict[str, History] = {}
     for folder in folders:
-        if folder.name in built:
+        done = (computed or {}).get(folder.name)
+        if done is not None and done.current is built.get(folder.name):
+            histories[folder.name] = done
+            if cache is not None and (len(done.versions) > 1 or done.versions[0].versions):  # as below
+                cache.remember_history(folder.name, history_to_json(done))
+        elif folder.name in built:
             provider = (loaded or {}).get(folder.name) or load_provider(folder, rubric)
             versions = versions_of(provider)
             if len(versions) == 1 and not provider.info.documents:  # nothing to compare: the build's scorecard (perhaps cached) is the history

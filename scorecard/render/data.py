@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ..model import Fact, Scorecard
@@ -61,8 +62,19 @@ def dumps(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def scorecards_json(cards: list[Scorecard]) -> bytes:
-    return dumps([scorecard_json(card) for card in cards])
+def scorecards_json(cards: list[Scorecard], written: Mapping[str, bytes] | None = None) -> bytes:
+    """Every scorecard in one list, as dumps writes it. `written`: a card's own scorecard.json (by slug) as
+    already made, joined in instead of encoded again (json's indenting encoder is slow): an element of the
+    list is that file's text indented by two spaces (no JSON string holds a raw line break)."""
+    if not cards:
+        return dumps([])
+    parts = []
+    for card in cards:
+        text = (written or {}).get(card.slug)
+        body = text.decode("utf-8").removesuffix("\n") if text is not None else \
+            json.dumps(scorecard_json(card), ensure_ascii=False, indent=2)
+        parts.append("  " + body.replace("\n", "\n  "))
+    return ("[\n" + ",\n".join(parts) + "\n]\n").encode("utf-8")
 
 
 # OWASP "CSV injection": a cell a spreadsheet would read as a formula gets a leading apostrophe.

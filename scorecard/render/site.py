@@ -270,9 +270,11 @@ def shared_file_names(rubric: Rubric, providers: int = 0) -> list[str]:
 
 def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment,
                         config: SiteConfig | dict[str, Any] | None, user_templates: Path | None = None,
-                        has_pdf: bool = True, policy_slugs: frozenset[str] = frozenset()) -> SiteFiles:
+                        has_pdf: bool = True, policy_slugs: frozenset[str] = frozenset(),
+                        written: dict[str, bytes] | None = None) -> SiteFiles:
     """Pages that show every provider, plus assets and open data. `policy_slugs`: the providers with an
-    annotated policy page (their quotes link to it)."""
+    annotated policy page (their quotes link to it); `written`: each provider's scorecard.json as this build
+    writes it, by slug (data/scorecards.json joins them)."""
     ranked = rank(cards)
     site = as_config(config)
 
@@ -300,6 +302,6 @@ def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment
            for p in rubric.practices for at, shown in pages},
         "assets/site.css": (read_asset("site.css", user_templates) + site.css()).encode("utf-8"),
         "assets/site.js": read_asset("site.js", user_templates).encode("utf-8"),
-        "data/scorecards.json": scorecards_json(ranked),
+        "data/scorecards.json": scorecards_json(ranked, written),
         "data/scorecards.csv": scorecards_csv(ranked),
     }

@@ -43,6 +43,12 @@ def read_policy(path: Path) -> Document:
         data = read_regular(path)
     except ScorecardError as exc:
         raise PolicyError(exc.message, path) from None
+    return parse_policy(path, data)
+
+
+def parse_policy(path: Path, data: bytes) -> Document:
+    """A policy file's bytes, already read, as read_policy reads them."""
+    suffix = path.suffix.lower()
     if suffix == ".pdf":
         document = _document(path, pdf_blocks(data, path), "pdf")
     else:
@@ -71,4 +77,4 @@ def _document(path: Path, blocks: Iterable[Block], fmt: str) -> Document:
     return Document(path, text, spans, fmt, headings)
 
 
-__all__ = ["Document", "PolicyError", "Sentence", "parse_text", "read_policy"]
+__all__ = ["Document", "PolicyError", "Sentence", "parse_policy", "parse_text", "read_policy"]
