@@ -10,7 +10,7 @@ the note says in plain words what disagreed.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 import ahocorasick
@@ -123,6 +123,16 @@ class Texts(dict[int, str]):
         super().__init__()
         self.lowered = lowered
         self.shapes: dict[int, int | None] = {}
+
+        self.by_start: dict[int, list[int]] | None = None
+
+    def starting_at(self, document: Document, start: int) -> list[int]:
+        """The indices of the sentences starting at `start` (a label and its heading may share one)."""
+        if self.by_start is None:
+            self.by_start = {}
+            for i, sentence in enumerate(document.sentences):
+                self.by_start.setdefault(sentence.start, []).append(i)
+        return self.by_start.get(start, [])
 
     def shape(self, document: Document, i: int) -> int | None:
         """HEADING, the index of the lead-in a list item continues, or None."""
@@ -300,7 +310,8 @@ def resolve(document: Document, practice: Practice, hits: list[Hit], touched: bo
         more = [e for e in _evidence(document, by_value[value], MAX_LOSING) if e.start not in cited]
         cited.update(e.start for e in more)
         evidence += more
-    deciding = {h.rule for h in won if h.sentence in _cited_sentences(document, evidence)}
+    cited_sentences = _cited_sentences(document, evidence, texts)
+    deciding = {h.rule for h in won if h.sentence in cited_sentences}
     return Fact(practice=practice.key, value=winner, evidence=evidence, confidence=round(confidence, 3),
                 needs_review=confidence < 0.7 or bool(losers) or qualified, note=" ".join(notes),
                 rules=sorted(deciding), partial=_partial(won))
@@ -309,14 +320,18 @@ def resolve(document: Document, practice: Practice, hits: list[Hit], touched: bo
 def _qualifies(caveats: list[Hit], offers: list[Hit]) -> bool:
     """A caveat qualifies an offer when it is the same sentence or within NEAR_SENTENCES of it
     ("You can delete your account. Some data stays in backups for 90 days.")."""
-    return any(abs(c.sentence - o.sentence) <= NEAR_SENTENCES for c in caveats for o in offers)
+    near = sorted(o.sentence for o in offers)  # sorted, so that each caveat looks at its neighbours only
+    for c in caveats:
+        k = bisect_left(near, c.sentence - NEAR_SENTENCES)
+        if k < len(near) and near[k] <= c.sentence + NEAR_SENTENCES:
+            return True
+    return False
 
 
 def _partial(won: list[Hit]) -> bool:
     """Every winning sentence claims only part of the data: a rule declared partial read each of them
     (more specific than a general rule reading the same sentence)."""
-    sentences = {h.sentence for h in won}
-    return all(any(h.partial for h in won if h.sentence == i) for i in sentences)
+    return {h.sentence for h in won} <= {h.sentence for h in won if h.partial}
 
 
 def disagreement(practice: Practice, winner: str, losers: list[str], labels: dict[str, str]) -> str:
@@ -328,9 +343,9 @@ def disagreement(practice: Practice, winner: str, losers: list[str], labels: dic
             " a person should check which one holds.")
 
 
-def _cited_sentences(document: Document, evidence: list[Evidence]) -> set[int]:
-    starts = {e.start for e in evidence}
-    return {i for i, s in enumerate(document.sentences) if s.start in starts}
+def _cited_sentences(document: Document, evidence: list[Evidence], texts: Texts) -> set[int]:
+    """The sentences that start where a quote starts (looked up, not searched: a big policy has many)."""
+    return {i for e in evidence for i in texts.starting_at(document, e.start)}
 
 
 def _evidence(document: Document, hits: list[Hit], limit: int) -> list[Evidence]:
