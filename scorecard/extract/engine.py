@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 
 import ahocorasick
@@ -26,28 +27,44 @@ MAX_WINNING = 4  # evidence sentences cited for the value given
 MAX_LOSING = 2  # ... and for each value it beat
 
 
-def literal_hits(document: Document, lowered: str, starts: list[int], detectors: Detectors) -> dict[int, set[str]]:
+def literal_hits(document: Document, lowered: str, starts: list[int], detectors: Detectors) -> dict[int, list[str]]:
     """For each sentence, the keywords and required literals that start in it: one automaton pass."""
-    present: dict[int, set[str]] = {}
+    present: dict[int, list[str]] = {}  # lists, each word once: a set costs four times the memory
     if detectors.literals.kind != ahocorasick.AHOCORASICK:
         return present
     sentences = document.sentences
     low, high = 0, -1  # the current sentence's span: hits come in text order
-    words: set[str] = set()  # ... and its set (replaced at the first hit, since high starts below every pos)
-    for end, word in detectors.literals.iter(lowered):
+    words: list[str] = []  # ... and its words (replaced at the first hit, since high starts below every pos)
+    for end, word in _automaton_hits(detectors, lowered):
         pos = end - len(word) + 1
         if not low <= pos < high:
             i = bisect_right(starts, pos) - 1
             if i < 0 or pos >= sentences[i].end:
                 continue
             low, high = sentences[i].start, sentences[i].end
-            words = present.setdefault(i, set())
-        words.add(word)
+            words = present.setdefault(i, [])
+        if word not in words:
+            words.append(word)
     return present
 
 
+def _automaton_hits(detectors: Detectors, lowered: str) -> Iterator[tuple[int, str]]:
+    """(end, word) of every literal in the text, in order. The automaton copies the text it reads
+    at 4 bytes a character, so a big text is read a line-aligned chunk at a time (when no literal
+    holds a line break, this finds the same hits)."""
+    if len(lowered) <= LOWER_CHUNK or detectors.literal_breaks:
+        yield from detectors.literals.iter(lowered)
+        return
+    start = 0
+    while start < len(lowered):
+        end = lowered.find("\n", start + LOWER_CHUNK) + 1 or len(lowered)
+        for last, word in detectors.literals.iter(lowered[start:end]):
+            yield start + last, word
+        start = end
+
+
 def candidates(document: Document, lowered: str, starts: list[int], practice: Practice,
-               present: dict[int, set[str]]) -> list[int]:
+               present: dict[int, list[str]]) -> list[int]:
     """Indices of sentences holding one of the practice's keywords (or hit by its trigger).
 
     All patterns are case-folded (spec.fold_case) and run on `lowered`, never on the original.
@@ -115,24 +132,24 @@ def _context(document: Document, i: int, texts: Texts) -> tuple[str, list[int]]:
 HEADING = -1  # Texts.shape of a heading
 
 
-class Texts(dict[int, str]):
-    """Lower-cased sentence texts by index, sliced once from the lower-cased document; and each
-    sentence's shape (a heading, a list item under a lead-in), found once for every practice."""
+class Texts:
+    """The lower-cased document, which sentences are sliced from when needed; and each sentence's
+    shape (a heading, a list item under a lead-in), found once for every practice."""
 
     def __init__(self, lowered: str) -> None:
-        super().__init__()
         self.lowered = lowered
         self.shapes: dict[int, int | None] = {}
 
-        self.by_start: dict[int, list[int]] | None = None
+        self.starts: list[int] = []  # every sentence's start, in order (set by run)
 
     def starting_at(self, document: Document, start: int) -> list[int]:
         """The indices of the sentences starting at `start` (a label and its heading may share one)."""
-        if self.by_start is None:
-            self.by_start = {}
-            for i, sentence in enumerate(document.sentences):
-                self.by_start.setdefault(sentence.start, []).append(i)
-        return self.by_start.get(start, [])
+        found = []
+        for i in range(bisect_left(self.starts, start), len(self.starts)):
+            if self.starts[i] != start:
+                break
+            found.append(i)
+        return found
 
     def shape(self, document: Document, i: int) -> int | None:
         """HEADING, the index of the lead-in a list item continues, or None."""
@@ -142,23 +159,36 @@ class Texts(dict[int, str]):
 
 
 def _text(document: Document, i: int, texts: Texts) -> str:
-    text = texts.get(i)
-    if text is None:
-        s = document.sentences[i]
-        text = texts[i] = texts.lowered[s.start:s.end]
-    return text
+    s = document.sentences[i]  # sliced when needed, not kept: a big policy has many sentences
+    return texts.lowered[s.start:s.end]
+
+
+LOWER_CHUNK = 1 << 16  # characters lower-cased at a time (see lower_keeping_offsets)
 
 
 def lower_keeping_offsets(text: str) -> str:
-    """text.lower(), unless that changes the length (e.g. "İ"): then per character, length kept."""
-    lowered = text.lower()
+    """text.lower(), unless that changes the length (e.g. "İ"): then per character, length kept.
+
+    Beyond ASCII, str.lower() takes a scratch buffer of 12 bytes a character: 600 MB for a 50 MB
+    policy. So it lowers a line-aligned chunk at a time (the same result: the only rule of lower()
+    that looks at neighbours, a final sigma, stops at a line break)."""
+    if text.isascii() or len(text) <= LOWER_CHUNK:
+        lowered = text.lower()
+    else:
+        parts, start = [], 0
+        while start < len(text):
+            end = text.find("\n", start + LOWER_CHUNK) + 1 or len(text)
+            parts.append(text[start:end].lower())
+            start = end
+        lowered = "".join(parts)
+        del parts
     if len(lowered) == len(text):
         return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Detectors,
-               texts: Texts, words: set[str] | frozenset[str] = frozenset()) -> Hit | None:
+               texts: Texts, words: Collection[str] = ()) -> Hit | None:
     """The hit a rule makes on sentence i, if any. `words`: the literals present in it (literal_hits)."""
     if rule.needs and rule.needs.isdisjoint(words):
         return None
@@ -232,7 +262,7 @@ def _item(document: Document, i: int) -> str | None:
 
 
 def detect(document: Document, lowered: str, starts: list[int], practice: Practice, detectors: Detectors,
-           texts: Texts, present: dict[int, set[str]] | None = None) -> tuple[list[Hit], bool]:
+           texts: Texts, present: dict[int, list[str]] | None = None) -> tuple[list[Hit], bool]:
     """Hits for one practice, and whether its trigger touched anything at all.
 
     A list item is read with its lead-in ("you have the right to erase your personal
@@ -242,7 +272,7 @@ def detect(document: Document, lowered: str, starts: list[int], practice: Practi
         present = literal_hits(document, lowered, starts, detectors)
     hits: list[Hit] = []
     found = candidates(document, lowered, starts, practice, present)
-    empty: frozenset[str] = frozenset()
+    empty: list[str] = []
     for i in found:
         shape = texts.shape(document, i)
         if shape is HEADING:
@@ -252,7 +282,7 @@ def detect(document: Document, lowered: str, starts: list[int], practice: Practi
         lead = shape
         if lead is not None:
             text = _text(document, lead, texts).rstrip().rstrip(":") + " " + text
-            words = words | present.get(lead, empty)
+            words = [*words, *present.get(lead, empty)]
         woken = set(practice.always)
         for word in words:
             woken.update(practice.by_literal.get(word, ()))
@@ -377,6 +407,7 @@ def run(document: Document, keys: list[str], detectors: Detectors,
     starts = [s.start for s in document.sentences]
     lowered = lower_keeping_offsets(document.text)
     texts = Texts(lowered)
+    texts.starts = starts
     present = literal_hits(document, lowered, starts, detectors)
     facts: dict[str, Fact] = {}
     for key in keys:

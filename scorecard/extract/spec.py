@@ -179,10 +179,12 @@ class Detectors:
     # policy finds them all (engine.literal_hits), where a str.find per word or a regex per rule costs
     # far more per megabyte.
     literals: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
+    literal_breaks: bool = False  # a literal holds a line break: the text is read whole (engine.literal_hits)
 
     def seal(self) -> None:
         words = {w for p in self.practices.values() for w in p.keywords}
         words |= {w for p in self.practices.values() for r in p.rules for w in r.needs.union(*r.needs_also)}
+        object.__setattr__(self, "literal_breaks", any("\n" in word for word in words))
         for word in sorted(words):
             self.literals.add_word(word, word)
         if words:
