@@ -53,8 +53,11 @@ def _automaton_hits(detectors: Detectors, lowered: str) -> Iterator[tuple[int, s
     at 4 bytes a character, so a big text is read a line-aligned chunk at a time (when no literal
     holds a line break, this finds the same hits)."""
     if len(lowered) <= LOWER_CHUNK or detectors.literal_breaks:
-        yield from detectors.literals.iter(lowered)
-        return
+        return detectors.literals.iter(lowered)  # type: ignore[no-any-return]
+    return _chunked_hits(detectors, lowered)
+
+
+def _chunked_hits(detectors: Detectors, lowered: str) -> Iterator[tuple[int, str]]:
     start = 0
     while start < len(lowered):
         end = lowered.find("\n", start + LOWER_CHUNK) + 1 or len(lowered)

@@ -232,6 +232,24 @@ def required_literal_sets(pattern: str, most: int = 64, limit: int = 2) -> list[
     return usable[:limit]
 
 
+def common_literal_set(pattern: str, most: int = 64) -> tuple[str, ...]:
+    """For a rule with no selective literal set: the best set that holds no word of nearly every
+    sentence. Better a common word ("request", "no") than no test at all: the rule would run on
+    every candidate sentence."""
+    try:
+        found = literal_sets(pattern)
+    except PatternSyntaxError:
+        return ()
+    usable = [tuple(sorted(words)) for words in sorted(found, key=selectivity, reverse=True)
+              if len(words) <= most and not any(len(w.strip()) < 2 or w.strip() in EVERYWHERE for w in words)]
+    return usable[0] if usable else ()
+
+
+# Words in nearly every sentence: a set holding one of them is no test (while "request" or "no" still is).
+EVERYWHERE = frozenset(["", "you", "your", "we", "our", "us", "the", "and", "or", "to", "of", "a", "in", "is", "are",
+                        "it", "be", "for", "on", "this", "that", "with", "as", "by", "information", "data", "personal"])
+
+
 _COMMON = COMMON
 
 
@@ -442,6 +460,8 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: PathKey) 
             also = c.sources(rule.all, (*rloc, "all"))
             for pattern in also:  # what `all` requires is required too: tested as literals before any regex
                 needs += required_literal_sets(pattern, limit=1)
+            if not needs and (common := common_literal_set(cue)):
+                needs = [common]
             rules.append(Rule(
                 id=rule.id, value=value, cue_source=cue,
                 needs=frozenset(needs[0]) if needs else frozenset(),
