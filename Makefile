@@ -3,7 +3,7 @@
 # otherwise the one command to run is printed and make stops with exit 2.
 PY ?= .venv/bin/python
 
-.PHONY: site test check bench lint types clean system-site system-test
+.PHONY: site test check golden bench lint types clean system-site system-test
 
 system-site:
 	@tools/system-deps site
@@ -23,14 +23,19 @@ site: system-site .venv/bin/python
 test: system-test .venv/bin/python
 	$(PY) -m pip install -q -e ".[test,dev]"
 	npm ci --silent --no-audit --no-fund
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 # Lint, types and the fast tests: what to run before a commit.
 check: system-test .venv/bin/python
 	$(PY) -m pip install -q -e ".[test,dev]"
 	$(PY) -m ruff check scorecard tests bench
 	$(PY) -m mypy --strict scorecard
-	$(PY) -m pytest -m "not slow" --ignore=tests/browser -q
+	$(PY) -m pytest -n auto -m "not slow" --ignore=tests/integration/browser -q
+
+# Rewrite tests/golden/expected from the current rules and templates (tests/golden/README.md): review the diff.
+golden: .venv/bin/python
+	$(PY) -m pip install -q -e ".[test,dev]"
+	$(PY) -m pytest tests/golden --update-golden -q
 
 bench: .venv/bin/python
 	$(PY) -m pip install -q -e ".[test,dev]"

@@ -42,7 +42,7 @@ def build_site(count: int, tmp: Path) -> Path:
 def synthetic_site(count: int, tmp: Path) -> Path:
     """The shared pages and compare scripts of a site of `count` providers, from the bundled five analysed once
     and copied under new names (provider pages are not written: the pages measured only link to them)."""
-    from scorecard.build import analyse
+    from scorecard.history import provider_history
     from scorecard.providers import discover
     from scorecard.render.site import compare_script, render_shared_files
     from scorecard.render.templating import make_environment
@@ -50,13 +50,13 @@ def synthetic_site(count: int, tmp: Path) -> Path:
     from scorecard.rubric import load_rubric
 
     rubric = load_rubric()
-    bundled = [analyse(p, rubric) for p in discover(bundled_providers(), rubric)]
+    bundled = [provider_history(p, rubric).current for p in discover(bundled_providers(), rubric)]
     cards = [bundled[i % len(bundled)].model_copy(update={"slug": f"{bundled[i % len(bundled)].slug}-{i:05d}",
                                                           "name": f"{bundled[i % len(bundled)].name} {i}"})
              for i in range(count)]
     env = make_environment()
     files = render_shared_files(cards, rubric, env, None, has_pdf=False)
-    files.update({f"data/compare/{c.slug}.js": compare_script(c, rubric, env, None, False) for c in cards})
+    files.update({f"data/compare/{c.slug}.js": compare_script(c, rubric, env) for c in cards})
     out = tmp / f"synthetic-{count}"
     for rel, data in files.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)

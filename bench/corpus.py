@@ -1,11 +1,18 @@
 """The real-policy corpus (corpus/, laid out as CORPUS.md describes): counts, the dev/test split, validation.
 
     python bench/corpus.py stats     counts and whether each goal of issue 10 §1 is met
-    python bench/corpus.py split     write corpus/split.yaml (every organisation in dev or test)
+    python bench/corpus.py split [--new-half dev|test]
+                                     write corpus/split.yaml (every organisation in dev or test); with
+                                     --new-half, organisations new to the file all go to that half
     python bench/corpus.py check     validate every meta.yaml and every labels file
     python bench/corpus.py score --half dev|test [--sentences] [--misses] [--code DIR] [--json FILE]
+                                 [--ids FILE] [--added-since COMMIT] [--practice KEY] [--rubric FILE]
                                      extraction against the settled labels of one half: per practice
-                                     accuracy, macro-F1, precision/recall per value, confusion matrix
+                                     accuracy, macro-F1, precision/recall per value, confusion matrix;
+                                     --ids / --added-since score only those policies of the half (the ids
+                                     listed in FILE, or the policies whose meta.yaml was added since COMMIT);
+                                     opt_out_signals (labels' `notes: {gpc: ...}`) is shown, not averaged.
+                                     bench/accuracy.py --half is a thin entry point to this.
 
 Scoring protocol (issue 10): rules are fixed against --half dev only; --half test is run once per round, at a
 named commit, and its misses (--misses) are read only after its figures are recorded. --code DIR scores the
@@ -210,6 +217,8 @@ SPLIT_HEADER = """\
 #     a tie goes to dev when the digest's first byte is even, else to test.
 #  An organisation already in this file keeps its half (a split is never redrawn once labels exist):
 #  only organisations new to the corpus are placed by the rule above.
+#  Round 2 additions go to dev (`split --new-half dev`) so the test half stays the same 64 policies
+#  across rounds: new organisations are placed in the half named, not by the rule.
 # Fixing rules uses dev only; test is scored once per round at a named commit, its misses unread before.
 """
 
@@ -219,8 +228,10 @@ def imbalance(one: Counter[str], other: Counter[str]) -> int:
     return sum((4 if key == "policies" else 1) * abs(one[key] - other[key]) for key in set(one) | set(other))
 
 
-def make_split(policies: list[Policy], previous: dict[str, str] | None = None) -> dict[str, str]:
-    """Organisation -> half. `previous` (organisation -> half, from the file) is kept as it was."""
+def make_split(policies: list[Policy], previous: dict[str, str] | None = None,
+               new_half: str | None = None) -> dict[str, str]:
+    """Organisation -> half. `previous` (organisation -> half, from the file) is kept as it was;
+    organisations not in it go to `new_half` when one is named, else where the balance rule puts them."""
     previous = previous or {}
     groups: dict[str, list[Policy]] = {}
     for p in policies:
@@ -238,20 +249,20 @@ def make_split(policies: list[Policy], previous: dict[str, str] | None = None) -
 
         dev_cost, test_cost = imbalance(counts["dev"] + added, counts["test"]), imbalance(counts["test"] + added, counts["dev"])
         half = "dev" if dev_cost < test_cost or (dev_cost == test_cost and digest[0] % 2 == 0) else "test"
-        half = kept.get(name, half)
+        half = kept.get(name, new_half or half)
         counts[half] += added
         for p in members:
             assignment[p.organisation] = half
     return assignment
 
 
-def split() -> int:
+def split(new_half: str | None = None) -> int:
     policies = load_policies()
     previous: dict[str, str] = {}
     if SPLIT.exists():
         data = load_yaml(SPLIT) or {}
         previous = {org: half for half in ("dev", "test") for org in (data.get(half) or {})}
-    assignment = make_split(policies, previous)
+    assignment = make_split(policies, previous, new_half)
     halves: dict[str, dict[str, list[str]]] = {"dev": {}, "test": {}}
     for p in policies:
         halves[assignment[p.organisation]].setdefault(p.organisation, []).append(p.id)
@@ -417,6 +428,45 @@ def half_ids(half: str) -> list[str]:
     return sorted(pid for ids in (data.get(half) or {}).values() for pid in ids)
 
 
+def ids_from_file(path: Path) -> set[str]:
+    """Policy ids listed in a file, separated by whitespace or commas; '#' starts a comment."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: cannot read: {exc}") from None
+    return {word for line in text.splitlines() for word in re.split(r"[\s,]+", line.split("#")[0]) if word}
+
+
+def ids_added_since(commit: str) -> set[str]:
+    """Policies whose meta.yaml git says was added since `commit` (committed or staged/in the work tree)."""
+    import subprocess
+
+    run = subprocess.run(["git", "-C", str(ROOT), "diff", "--name-only", "--diff-filter=A", commit, "--",
+                          "corpus/policies"], capture_output=True, text=True)
+    if run.returncode != 0:
+        raise CorpusError(f"--added-since {commit}: git diff failed: {run.stderr.strip().splitlines()[-1:]}")
+    untracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "--others", "--exclude-standard", "--",
+                                "corpus/policies"], capture_output=True, text=True).stdout
+    paths = run.stdout.splitlines() + untracked.splitlines()
+    return {Path(p).parent.name for p in paths if Path(p).name == "meta.yaml"}
+
+
+def subset_ids(args: argparse.Namespace, ids: list[str]) -> list[str]:
+    """The half's ids, narrowed to --ids FILE and/or --added-since COMMIT when given."""
+    wanted: set[str] | None = None
+    if args.ids:
+        wanted = ids_from_file(Path(args.ids))
+    if args.added_since:
+        added = ids_added_since(args.added_since)
+        wanted = added if wanted is None else wanted & added
+    if wanted is None:
+        return ids
+    elsewhere = sorted(wanted - set(ids))
+    if elsewhere:
+        print(f"not in half {args.half}, left out: {', '.join(elsewhere)}")
+    return [pid for pid in ids if pid in wanted]
+
+
 def settled_labels(policy_id: str) -> dict[str, Any] | None:
     path = LABELS / f"{policy_id}.yaml"
     data = load_yaml(path) if path.exists() else None
@@ -439,6 +489,22 @@ def macro_f1(pairs: list[tuple[str, str]]) -> tuple[float, dict[str, tuple[float
     return (sum(f1s) / len(f1s) if f1s else 0.0), per
 
 
+# Practices scored for information only, outside the mean: labels carry Global Privacy Control as a note
+# (`notes: {gpc: honored}`), and the rubric shows opt_out_signals without counting it toward the grade.
+INFORMATION_ONLY = ("opt_out_signals",)
+
+
+def expected_fact(labels: dict[str, Any], practice: str) -> dict[str, Any]:
+    """The settled label of one practice: {value, quote?, accept?}; a practice left out is not_stated."""
+    facts = labels.get("facts") or {}
+    if isinstance(facts.get(practice), dict):
+        return dict(facts[practice])
+    notes = labels.get("notes") if isinstance(labels.get("notes"), dict) else {}
+    if practice == "opt_out_signals" and notes.get("gpc") in ("honored", "not_honored"):
+        return {"value": str(notes["gpc"])}
+    return {"value": NOT_STATED}
+
+
 def score_command(args: argparse.Namespace) -> int:
     if args.code:
         sys.path.insert(0, str(Path(args.code).resolve()))
@@ -446,10 +512,15 @@ def score_command(args: argparse.Namespace) -> int:
     from scorecard.rubric import load_rubric
     from scorecard.text import parse_text, read_policy
 
-    rubric = load_rubric()
+    rubric = load_rubric(Path(args.rubric)) if args.rubric else load_rubric()
     by_id = {p.id: p for p in load_policies()}
-    ids = half_ids(args.half)
-    results: dict[str, list[tuple[str, str, str]]] = {k: [] for k in VOCABULARY}
+    ids = subset_ids(args, half_ids(args.half))
+    practices = [k for k in (*VOCABULARY, *INFORMATION_ONLY) if k in rubric.keys or k in VOCABULARY]
+    if args.practice:
+        if args.practice not in practices:
+            raise CorpusError(f"--practice {args.practice}: not one of {', '.join(practices)}")
+        practices = [args.practice]
+    results: dict[str, list[tuple[str, str, str]]] = {k: [] for k in practices}
     unlabelled = []
     for pid in ids:
         labels = settled_labels(pid)
@@ -460,27 +531,31 @@ def score_command(args: argparse.Namespace) -> int:
             for sentence in labels.get("sentences") or []:
                 text = str(sentence["text"])
                 facts = extract(parse_text(text), rubric)
-                expected = sentence.get("labels") or {}
-                for practice in VOCABULARY:
+                said = sentence.get("labels") or {}
+                for practice in practices:
+                    if practice in INFORMATION_ONLY and practice not in said:
+                        continue  # the labellers were not asked about it sentence by sentence
                     got = facts[practice]
-                    results[practice].append((str(expected.get(practice, NOT_STATED)), got.value,
-                                              f"{pid}: {text!r}  rules={','.join(getattr(got, 'rules', []) or [])}"))
+                    results[practice].append((str(said.get(practice, NOT_STATED)), got.value,
+                                              f"{pid}: {text!r}  rules={','.join(got.rules)}"))
             continue
         facts = extract(read_policy(by_id[pid].file), rubric)
-        for practice in VOCABULARY:
-            label = (labels.get("facts") or {}).get(practice) or {"value": NOT_STATED}
+        for practice in practices:
+            label = expected_fact(labels, practice)
             expected = str(label["value"])
             got = facts[practice]
             value = expected if got.value in (label.get("accept") or []) else got.value
             quote = got.evidence[0].quote if got.evidence else ""
-            why = f"{pid}: rules={','.join(getattr(got, 'rules', []) or [])} quote={quote[:160]!r}"
+            why = f"{pid}: rules={','.join(got.rules)} quote={quote[:160]!r}"
             if expected != NOT_STATED:
                 why += f"  label quote={str(label.get('quote', ''))[:160]!r}"
             results[practice].append((expected, value, why))
     unit = "sentences" if args.sentences else "policies"
     scored = len(ids) - len(unlabelled)
-    print(f"half {args.half}: {scored} policies scored" + (f", {len(unlabelled)} without settled labels" if unlabelled else "")
-          + (f"; {len(results['data_sale'])} sentences" if args.sentences else ""))
+    subset = " (subset)" if args.ids or args.added_since else ""
+    print(f"half {args.half}{subset}: {scored} policies scored"
+          + (f", {len(unlabelled)} without settled labels" if unlabelled else "")
+          + (f"; {max((len(r) for r in results.values()), default=0)} sentences" if args.sentences else ""))
     print(f"{'practice':22} {unit:>9} {'accuracy':>8} {'macro-F1':>8}   per value: precision/recall (support)")
     summary: dict[str, Any] = {}
     for practice, rows in results.items():
@@ -492,10 +567,12 @@ def score_command(args: argparse.Namespace) -> int:
         summary[practice] = {"n": len(pairs), "accuracy": round(accuracy, 4), "macro_f1": round(f1, 4),
                              "confusion": {f"{e}->{g}": n for (e, g), n in sorted(Counter(pairs).items())}}
         detail = "  ".join(f"{v} {p:.2f}/{r:.2f} ({n})" for v, (p, r, n) in per.items())
-        print(f"{practice:22} {len(pairs):9} {accuracy:8.3f} {f1:8.3f}   {detail}")
-    if summary:
-        mean = sum(s["macro_f1"] for s in summary.values()) / len(summary)
-        print(f"{'mean macro-F1':22} {'':9} {'':8} {mean:8.3f}")
+        name = practice + (" *" if practice in INFORMATION_ONLY else "")
+        print(f"{name:22} {len(pairs):9} {accuracy:8.3f} {f1:8.3f}   {detail}")
+    counted = [s["macro_f1"] for k, s in summary.items() if k not in INFORMATION_ONLY]
+    if counted:
+        print(f"{'mean macro-F1':22} {'':9} {'':8} {sum(counted) / len(counted):8.3f}"
+              + ("   (* for information, not in the mean)" if set(summary) & set(INFORMATION_ONLY) else ""))
     print("\nconfusion matrices (rows: label, columns: extracted)")
     for practice, rows in results.items():
         if not rows:
@@ -526,11 +603,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="score: list every miss with its rule ids")
     parser.add_argument("--code", default="", help="score: the checkout whose scorecard package is scored")
     parser.add_argument("--json", default="", help="score: also write the figures to this YAML file")
+    parser.add_argument("--ids", default="", help="score: only the policy ids listed in this file")
+    parser.add_argument("--added-since", default="", metavar="COMMIT",
+                        help="score: only the policies added to corpus/policies since this commit")
+    parser.add_argument("--practice", default="", help="score: only this practice")
+    parser.add_argument("--rubric", default="", help="score: this rubric file instead of rubric/default.yaml")
+    parser.add_argument("--new-half", choices=["dev", "test"], default=None,
+                        help="split: organisations new to split.yaml all go to this half")
     args = parser.parse_args(argv)
     try:
         if args.command == "score":
             return score_command(args)
-        return {"stats": stats, "split": split, "check": check}[args.command]()
+        if args.command == "split":
+            return split(args.new_half)
+        return {"stats": stats, "check": check}[args.command]()
     except CorpusError as exc:
         print(f"error: {shown(str(exc))}", file=sys.stderr)
         return 2

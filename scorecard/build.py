@@ -20,11 +20,13 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from .atomic import current_umask
 from .cache import MANIFEST, BuildCache, analysis_key, made_files, pdf_key, provider_key, render_key
 from .errors import BuildFailed, ScorecardError, templates_as_errors
-from .history import provider_history, render_history
+from .history import provider_history, site_histories
 from .model import Provider, Rubric, Scorecard
 from .providers import load_provider, provider_folders
+from .render.changes import render_changes
 from .render.config import SiteConfig, load_config
 from .render.site import (
     SHARED_FILES,
@@ -40,7 +42,6 @@ from .resources import bundled_providers, default_rubric
 from .rubric import load_rubric
 from .words import plural
 
-PROVIDER_FILES = ("index.html", "scorecard.json", "badge.svg")  # what render_provider_files writes
 ALL_PDF = "scorecards.pdf"  # every provider in one comparison document
 SITE_MARKER = ".scorecard-site"  # only a folder with this file may be replaced by a build
 STAGING_MARKER = ".scorecard-staging"  # first file of a staging folder: only a marked leftover is deleted
@@ -76,12 +77,6 @@ Progress = Callable[[str, int, int], None]
 def default_providers_dir() -> Path:
     local = Path("providers")
     return local if local.is_dir() else bundled_providers()
-
-
-def analyse(provider: Provider, rubric: Rubric, max_policy_mb: float | None = None) -> Scorecard:
-    """Extract and score every version of the policy (versions/, else the policy file); the latest is the
-    scorecard. Reviewed facts hold while the sentences they cite are unchanged (see history.py)."""
-    return provider_history(provider, rubric, max_policy_mb).current
 
 
 @templates_as_errors
@@ -191,7 +186,7 @@ def analyse_each(todo: list[tuple[int, Provider, str]], rubric: Rubric, options:
 def analyse_or_error(job: tuple[Provider, Rubric, float | None]) -> Scorecard | ScorecardError:
     provider, rubric, max_policy_mb = job
     try:
-        return analyse(provider, rubric, max_policy_mb)
+        return provider_history(provider, rubric, max_policy_mb).current  # every version: the latest is the card
     except ScorecardError as exc:
         return exc
 
@@ -207,28 +202,31 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
     env = make_environment(options.templates)
     files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
     fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
-    files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb, cache, loaded))
+    histories = site_histories(fresh, report.cards, rubric, options.max_policy_mb, cache, loaded)
+    files.update(render_changes(histories, rubric, env, config))
     htmls: dict[str, str] = {}  # PDFs to render
     if options.pdf:  # WeasyPrint is imported only for a build that draws PDFs: 1 s of start-up otherwise
         from .render.pdf import comparison_html, pdf_html
     for card in report.cards:
-        names = provider_file_names(card.slug, env)
+        history = histories.get(card.slug)
+        names = provider_file_names(card.slug, history)
         if card.slug in kept_slugs:  # its history was not computed: keep every page the last build made for it
             made = [n for n in sorted(made_files(out) or ()) if n.startswith(f"{card.slug}/")
                     and n != f"{card.slug}/scorecard.pdf"]
             names = made + [n for n in names if not n.startswith(f"{card.slug}/")] if made else names
         pages = cache.reusable(card.slug, names)
-        files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf))
+        files.update(pages or render_provider_files(card, rubric, env, config, has_pdf=options.pdf, history=history))
         pdf = options.pdf and cache.reusable(card.slug, [f"{card.slug}/scorecard.pdf"], pdf=True)
         if pdf:
             files.update(pdf)
         elif options.pdf:
             htmls[f"{card.slug}/scorecard.pdf"] = pdf_html(card, rubric, env, page_size=options.page_size,
                                                            built_on=policy_day(card),
-                                                           user_templates=options.templates, site=config)
+                                                           user_templates=options.templates, site=config,
+                                                           has_policy=history is not None)
     reused_shared = cache.reusable_shared(shared_file_names(rubric, len(report.cards)))
     files.update(reused_shared or render_shared_files(report.cards, rubric, env, config, options.templates,
-                                                      has_pdf=options.pdf))
+                                                      has_pdf=options.pdf, policy_slugs=frozenset(histories)))
     if options.pdf:  # redrawn only when its own HTML changed: a provider's new quote does not redraw it
         html = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
                                built_on=max(map(policy_day, report.cards)))
@@ -344,10 +342,10 @@ STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 def render_named_pdf(job: tuple[str, str]) -> bytes:
     """A provider's scorecard.pdf is fitted to one page; the comparison document runs as long as it needs."""
-    from .render.pdf import render_page, render_pdf
+    from .render.pdf import render_one_page_pdf, render_pdf
 
     name, html = job
-    return render_pdf(html) if name.startswith(ALL_PDF) else render_page(html)
+    return render_pdf(html) if name.startswith(ALL_PDF) else render_one_page_pdf(html)
 
 
 def quiet_worker(parent: int) -> None:
@@ -525,12 +523,6 @@ def swap_in(staging: Path, out: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def safe_join(root: Path, rel: str) -> Path:

@@ -89,8 +89,8 @@ def options(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks
     state["debug"] = debug
 
 
-@app.command(cls=Command)
-def build(
+@app.command("build", cls=Command)
+def build_command(
     providers: ProvidersOpt = None,
     rubric: RubricOpt = None,
     out_dir: Annotated[Path, typer.Option("--out", metavar="FOLDER", help="Output folder, replaced atomically.")] = Path("site"),
@@ -110,8 +110,7 @@ def build(
         "--incremental/--full", help="Reuse the previous site's work for unchanged providers.")] = True,
 ) -> None:
     """Build the static site, PDFs and open data from provider folders."""
-    from .build import BuildOptions
-    from .build import build as run_build
+    from .build import BuildOptions, build
 
     options = BuildOptions(providers=providers, rubric=rubric, out=out_dir, pdf=pdf, templates=templates,
                            page_size=page_size.value, keep_going=keep_going, jobs=jobs,
@@ -126,7 +125,7 @@ def build(
                                             total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        report = run_build(options, progress)
+        report = build(options, progress)
     kept = ""
     if report.kept:  # the publisher's own files (CNAME, .git, robots.txt): carried over, said so
         tops = sorted({rel.split("/")[0] for rel in report.kept})
@@ -201,13 +200,13 @@ def score(
     max_policy_mb: MaxPolicyOpt = None,
 ) -> None:
     """Print the grade and breakdown of provider folders."""
-    from .build import analyse
+    from .history import provider_history
     from .providers import load_providers
     from .rubric import load_rubric
 
     loaded = load_rubric(rubric)
     for provider in load_providers(dirs, loaded):
-        card = analyse(provider, loaded, max_policy_mb)
+        card = provider_history(provider, loaded, max_policy_mb).current  # the latest version's scorecard
         out.print(score_table(card, loaded))
 
 
@@ -235,8 +234,9 @@ def score_table(card: Scorecard, rubric: Rubric) -> Table:
 @app.command(cls=Command)
 def validate(rubric: RubricOpt = None, providers: ProvidersOpt = None, max_policy_mb: MaxPolicyOpt = None) -> None:
     """Check the rubric, detectors and every provider folder; exit 0 or 2."""
-    from .build import analyse, default_providers_dir
+    from .build import default_providers_dir
     from .extract import check_detection
+    from .history import provider_history
     from .providers import discover
     from .rubric import load_rubric
 
@@ -244,7 +244,7 @@ def validate(rubric: RubricOpt = None, providers: ProvidersOpt = None, max_polic
     check_detection(loaded)  # a practice without detection rules would read not_stated forever
     found = discover(providers or default_providers_dir(), loaded)
     for provider in found:
-        analyse(provider, loaded, max_policy_mb)  # the same checks as a build: size, text, reviewed quotes
+        provider_history(provider, loaded, max_policy_mb)  # the same checks as a build: size, text, reviewed quotes
     out.print(f"OK: rubric {loaded.version} with {plural(len(loaded.practices), 'practice')},"
               f" {plural(len(found), 'provider')}", markup=False)
 
@@ -340,8 +340,9 @@ def diff(
 ) -> None:
     """Print what changed between two versions of a policy: score, grade, facts and sentences."""
     from .build import default_providers_dir
-    from .history import diff_text, pick, provider_history
+    from .history import pick, provider_history
     from .providers import check_slug, load_provider, require_providers_dir
+    from .render.changes import change_text
     from .rubric import load_rubric
 
     loaded = load_rubric(rubric)
@@ -353,7 +354,7 @@ def diff(
         err.print(f"{slug} has one version ({history.versions[0].version.label}): nothing to compare yet;"
                   " 'scorecard fetch' adds versions", markup=False)
         return
-    sys.stdout.write(diff_text(change))
+    sys.stdout.write(change_text(change))
 
 
 @app.command(cls=Command)

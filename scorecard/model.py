@@ -42,7 +42,7 @@ class ValueRule(Strict):
         "'your data is encrypted'. Unset: a partial claim earns the full points."))
 
 
-class Practice(Strict):
+class RubricPractice(Strict):
     """A question a consumer cares about, with the points of every answer."""
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable identifier, e.g. data_sale.")
@@ -67,14 +67,14 @@ class Rubric(Strict):
     not_stated: str = Field(description="How a practice the policy is silent on counts, in plain words.")
     detectors: str = Field(default="", description="The detection rules for these practices: a file beside the rubric.")
     grades: list[Grade]
-    practices: list[Practice]
+    practices: list[RubricPractice]
     _path: Path | None = PrivateAttr(default=None)  # the file it came from: detectors.yaml sits beside it
 
     @property
     def path(self) -> Path | None:
         return self._path
 
-    def practice(self, key: str) -> Practice:
+    def practice(self, key: str) -> RubricPractice:
         for practice in self.practices:
             if practice.key == key:
                 return practice
@@ -273,10 +273,8 @@ class SnapshotMeta(Strict):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the snapshot file's bytes.")
 
 
-class PolicyVersion(BaseModel):
+class PolicyVersion(Strict):
     """One dated text of a provider's policy: the policy file itself, or a snapshot in versions/."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(description="Stable within a provider: the snapshot's stem (2026-11-23, 2026-11-23-2)"
                                 " or 'policy' for the provider's own policy file.")

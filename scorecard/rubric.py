@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScorecardError
-from .model import NOT_STATED, Practice, Rubric
+from .model import NOT_STATED, Rubric, RubricPractice
 from .resources import default_rubric
 from .yamlsource import YamlDocument, load_yaml
 
@@ -13,9 +13,7 @@ from .yamlsource import YamlDocument, load_yaml
 def load_rubric(path: Path | None = None) -> Rubric:
     path = Path(path) if path else default_rubric()
     doc = load_yaml(path)
-    if not isinstance(doc.data, dict):
-        raise doc.error((), "a rubric must be a mapping with version, grades and practices")
-    data = dict(doc.data)
+    data = dict(doc.mapping("a rubric", "with version, grades and practices"))
     practices = data.get("practices")
     if not isinstance(practices, list) or not practices:
         raise doc.error(("practices",), "'practices' must be a non-empty list")
@@ -78,7 +76,7 @@ def _check_caps(doc: YamlDocument, rubric: Rubric) -> None:
                                 f"({rule.partial_points}) must not exceed points ({rule.points})")
 
 
-def check_value(rubric: Rubric, practice_key: str, value: str) -> Practice:
+def check_value(rubric: Rubric, practice_key: str, value: str) -> RubricPractice:
     """The practice, if `value` is one of its values; a ScorecardError otherwise."""
     try:
         practice = rubric.practice(practice_key)

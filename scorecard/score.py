@@ -4,11 +4,6 @@ from __future__ import annotations
 from .model import NOT_STATED, Fact, GradeCap, PracticeScore, ProviderInfo, Rubric, Scorecard
 
 
-def merge_facts(extracted: dict[str, Fact], reviewed: dict[str, Fact]) -> dict[str, Fact]:
-    """Reviewed facts win, practice by practice."""
-    return {**extracted, **reviewed}
-
-
 def score(rubric: Rubric, facts: dict[str, Fact], slug: str = "", name: str = "",
           info: ProviderInfo | None = None) -> Scorecard:
     """Every practice of the rubric, in rubric order; a missing fact counts as not_stated.

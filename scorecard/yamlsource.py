@@ -55,6 +55,12 @@ class YamlDocument:
         line, col = self.where(loc, at_key)
         return ScorecardError(message, self.path, line, col)
 
+    def mapping(self, what: str, holding: str) -> dict[Any, Any]:
+        """The whole document, which must be a mapping: else "`what` must be a mapping `holding`" at 1:1."""
+        if not isinstance(self.data, dict):
+            raise self.error((), f"{what} must be a mapping {holding}")
+        return self.data
+
     def validate(self, model: type[Model], loc: PathKey = (), data: Any = None) -> Model:
         """Validate with pydantic; the first error becomes a file:line:col message."""
         try:

@@ -14,6 +14,15 @@ from scorecard.build import BuildOptions, build
 
 from .helpers import copy_providers, make_provider, rubric_data
 
+
+pytest_plugins = ["tests.cputime"]  # --cpu-durations=N
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", dest="update_golden",
+                     help="rewrite tests/golden/expected from this build instead of comparing (make golden)")
+
+
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 STRESS = "stress-test-storage"
 STRESS_NAME = "The Extraordinarily Long-Named <b>Cloud</b> Storage & Backup Company of the Northern Hemisphere"

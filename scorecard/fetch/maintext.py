@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..text.decode import decode_utf16, utf16_without_bom
+from ..text.decode import decode_bytes, utf16_without_bom
 from .http import FetchError, FetchOptions, Page
 from .wayback import TOOLBAR_XPATHS, strip_notices, strip_toolbar
 
@@ -16,7 +16,7 @@ def main_text(page: Page, options: FetchOptions | None = None) -> tuple[str, str
     if page.is_html:
         text, ext = _from_html(page), "md"
     else:
-        text, ext = _decode(page.body, page.charset), "txt"
+        text, ext = decode_bytes(page.body, declared=page.charset or "", lenient=True), "txt"
     text = tidy(strip_notices(text))
     if len(text) < options.min_chars:
         raise FetchError(f"{page.final_url} has almost no text ({len(text)} characters): a cookie wall,"
@@ -30,7 +30,7 @@ def _from_html(page: Page) -> str:
     html = strip_toolbar(page.body)
     source: bytes | str = html  # with no charset, trafilatura detects it, except UTF-16 without a BOM
     if page.charset or utf16_without_bom(html):
-        source = _decode(html, page.charset)
+        source = decode_bytes(html, declared=page.charset or "", lenient=True)
     tree = trafilatura.load_html(source)
     if tree is None:
         raise FetchError(f"{page.final_url} is not readable HTML")
@@ -39,27 +39,6 @@ def _from_html(page: Page) -> str:
         include_comments=False, include_links=False, include_images=False, favor_recall=True,
         deduplicate=False, prune_xpath=TOOLBAR_XPATHS)
     return text or ""
-
-
-def _decode(body: bytes, charset: str | None) -> str:
-    """The declared charset if it fits; UTF-16 told by its BOM or NUL bytes (a declared 'utf-16' without a
-    BOM says nothing of byte order); UTF-8; else cp1252 with replacements, never NUL-ridden mojibake."""
-    declared = (charset or "").lower().replace("_", "-")
-    if declared and declared not in ("utf-16", "utf16"):
-        try:
-            return body.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        text = decode_utf16(body)
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        return text.removeprefix("\ufeff")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
 
 
 def tidy(text: str) -> str:

@@ -41,10 +41,6 @@ def _capture(url: str, hosts: Collection[str] = ARCHIVE_HOSTS) -> re.Match[str] 
     return CAPTURE.match(parsed.raw_path.decode("ascii", "replace"))
 
 
-def is_wayback(url: str, hosts: Collection[str] = ARCHIVE_HOSTS) -> bool:
-    return _capture(url, hosts) is not None
-
-
 def original_page_url(url: str, hosts: Collection[str] = ARCHIVE_HOSTS) -> str:
     """The `id_` form of a Wayback capture URL (the page without the toolbar); other URLs unchanged."""
     match = _capture(url, hosts)

@@ -1,13 +1,29 @@
 """An embeddable SVG grade badge: letter and score in text, colour only as a second cue."""
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
-GRADE_COLOURS = {"A": "#116329", "B": "#3f6f12", "C": "#7d4e00", "D": "#9a3a00", "E": "#a40e26", "F": "#a40e26"}  # site.css; white text at AA
+LIGHT_ROOT = re.compile(r":root\s*\{([^}]*)\}")  # the first :root block of site.css: the light scheme
+GRADE_VAR = re.compile(r"--grade-([a-f])\s*:\s*([^;}\s]+)")
+NO_GRADE = "#57606a"
 
 
-def badge_svg(grade: str, score: int, label: str = "privacy") -> bytes:
-    colour = GRADE_COLOURS.get(grade[:1], "#57606a")
+@functools.lru_cache(maxsize=8)
+def grade_colours(site_css: str, overrides: tuple[tuple[str, str], ...] = ()) -> Mapping[str, str]:
+    """Grade letter -> colour, as the site shows it: site.css's light-scheme --grade-* properties, with the site
+    config's grade_a ... grade_f over them (`overrides`: SiteConfig.colours as sorted pairs)."""
+    found = LIGHT_ROOT.search(site_css)
+    colours = {m[1].upper(): m[2] for m in GRADE_VAR.finditer(found[1] if found else "")}
+    colours.update({name[-1].upper(): value for name, value in overrides if name.startswith("grade_")})
+    return colours
+
+
+def badge_svg(grade: str, score: int, colours: Mapping[str, str], label: str = "privacy") -> bytes:
+    """`colours`: grade_colours() of the site, so a badge is the colour of its grade on the site."""
+    colour = colours.get(grade[:1], NO_GRADE)
     value = f"{grade} · {score}/100"
     left = 8 + 7 * len(label)
     right = 10 + 7 * len(value)

@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from ..errors import ScorecardError
+from ..model import Strict
 from ..yamlsource import load_yaml
 
 COLOUR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]{3,20})$")
@@ -33,10 +34,8 @@ COLOUR_VARS = {
 }
 
 
-class SiteConfig(BaseModel):
+class SiteConfig(Strict):
     """What a publisher may change without touching a template."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str = Field(default="Privacy scorecards", min_length=1, max_length=120,
                        description="Site name: page titles, header, PDF footers.")
@@ -102,6 +101,5 @@ def load_config(path: Path | None) -> SiteConfig:
     doc = load_yaml(path)
     if doc.data is None:
         return SiteConfig()
-    if not isinstance(doc.data, dict):
-        raise doc.error((), "the site config must be a mapping (title, intro, colours)")
+    doc.mapping("the site config", "(title, intro, colours)")
     return doc.validate(SiteConfig)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Evidence, Fact, Practice, PracticeScore, Rubric, Scorecard
+from ..model import Evidence, Fact, PracticeScore, Rubric, RubricPractice, Scorecard
 
 # Notes written by older extraction: "sentences disagree: with_fee (1) over yes (4) by the practice's priority".
 _LEGACY_DISAGREE = re.compile(r"sentences disagree: (?P<winner>\w+) \(\d+\) over (?P<losers>[^;]*?) by the")
@@ -43,7 +43,7 @@ class Doubt:
         return len(self.sides) > 1
 
 
-def reader_note(fact: Fact, practice: Practice | None = None) -> str:
+def reader_note(fact: Fact, practice: RubricPractice | None = None) -> str:
     """The fact's note if it is plain words; notes with internal keys or counts are never shown. A value
     key quoted in the note ("the review said 'not_sold'") becomes the value's label."""
     parts = []

@@ -14,6 +14,7 @@ from weasyprint.urls import URLFetcher
 
 from ..model import Rubric, Scorecard
 from .config import SiteConfig
+from .context import ComparisonPdfContext, PdfContext
 from .templating import read_asset
 
 
@@ -38,11 +39,12 @@ class RefusingFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no 
 
 def pdf_html(card: Scorecard, rubric: Rubric, env: Environment, *, page_size: str = "A4",
              built_on: dt.date | None = None, user_templates: Path | None = None,
-             template: str = "pdf.html", site: SiteConfig | None = None) -> str:
-    """With the site's base_url known, the PDF names the site and its quotes link to the annotated policy."""
+             site: SiteConfig | None = None, has_policy: bool = False) -> str:
+    """With the site's base_url known, the PDF names the site, and its quotes link to the annotated policy
+    when the site has one (`has_policy`)."""
     css = read_asset("pdf.css", user_templates).replace("__PAGE_SIZE__", page_size)
-    return env.get_template(template).render(card=card, rubric=rubric, css=css, built_on=built_on,
-                                             site=site or SiteConfig())
+    return PdfContext(card=card, rubric=rubric, css=css, built_on=built_on, site=site or SiteConfig(),
+                      has_policy=has_policy).render(env)
 
 
 def render_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
@@ -55,7 +57,7 @@ def render_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
 FIT_STEPS = ("compact", "tiny")  # body classes of pdf.css, each smaller than the last
 
 
-def render_page(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
+def render_one_page_pdf(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
     """A provider's PDF on exactly one page: if it runs over, render again with a tighter layout."""
     rendered = HTML(string=html, base_url=None, url_fetcher=fetcher or RefusingFetcher()).render()
     for step in FIT_STEPS:
@@ -69,17 +71,16 @@ def render_page(html: str, fetcher: RefusingFetcher | None = None) -> bytes:
     return pdf
 
 
-def comparison_html(cards: list[Scorecard], rubric: Rubric, env: Environment, *, site: object,
-                    page_size: str = "A4", built_on: dt.date | None = None,
-                    template: str = "pdf-all.html", part: int = 0, parts: int = 1, footer_pages: int = 0,
-                    all_cards: list[Scorecard] | None = None) -> str:
+def comparison_html(cards: list[Scorecard], rubric: Rubric, env: Environment, *, site: SiteConfig | None,
+                    page_size: str = "A4", built_on: dt.date | None = None, part: int = 0, parts: int = 1,
+                    footer_pages: int = 0, all_cards: list[Scorecard] | None = None) -> str:
     """site/scorecards.pdf: every provider in one table, best first, landscape. With parts > 1, the HTML of
     one part (`cards` are its rows; the first part has the title, the last the legend) and no page numbers;
     with footer_pages, a document of that many empty pages that only carry the page numbers."""
-    return env.get_template(template).render(cards=cards, rubric=rubric, site=site, page_size=page_size,
-                                             built_on=built_on or dt.date(1970, 1, 1), part=part, parts=parts,
-                                             footer_pages=footer_pages, all_cards=cards if all_cards is None
-                                             else all_cards)
+    return ComparisonPdfContext(cards=cards, all_cards=cards if all_cards is None else all_cards, rubric=rubric,
+                                site=site or SiteConfig(), page_size=page_size,
+                                built_on=built_on or dt.date(1970, 1, 1), part=part, parts=parts,
+                                footer_pages=footer_pages).render(env)
 
 
 PART_ROWS = 150  # providers per part of scorecards.pdf drawn in parallel: fewer and one process draws it whole

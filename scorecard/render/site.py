@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,22 @@ from typing import Any
 from jinja2 import Environment
 
 from ..errors import PolicyError, ScorecardError
-from ..history import VersionCard
-from ..model import DOCUMENT_KINDS, MAIN_DOCUMENT, NOT_STATED, PolicyVersion, Rubric, Scorecard
+from ..history import History, VersionCard
+from ..model import DOCUMENT_KINDS, MAIN_DOCUMENT, NOT_STATED, PolicyVersion, PracticeScore, Rubric, Scorecard
+from ..providers import RESERVED_SLUGS
 from ..text import Document, read_policy
-from .badge import badge_svg
+from .badge import badge_svg, grade_colours
 from .config import SiteConfig
+from .context import (
+    CompareColumnContext,
+    CompareContext,
+    IndexContext,
+    MethodologyContext,
+    PageContext,
+    PolicyContext,
+    PracticeContext,
+    ProviderContext,
+)
 from .data import dumps, scorecard_json, scorecards_csv, scorecards_json
 from .doubt import checked
 from .policy import annotate
@@ -26,11 +38,6 @@ from .templating import read_asset
 SiteFiles = dict[str, bytes | Path]  # a Path: reuse that file of the previous site (see cache.py)
 SHARED_FILES = ("index.html", "methodology/index.html", "compare/index.html", "assets/site.css", "assets/site.js",
                 "data/scorecards.json", "data/scorecards.csv")
-
-
-# Top-level folders of the site: a provider with one of these slugs would overwrite a shared page.
-RESERVED_SLUGS = frozenset({"assets", "changes", "compare", "data", "methodology", "practices", "policy"})
-POLICY_PAGE = "policy/index.html"  # under <slug>/: the annotated latest policy; older versions in policy/<id>/
 
 
 def grade_key(letter: str) -> tuple[str, int]:
@@ -52,20 +59,21 @@ def as_config(config: SiteConfig | dict[str, Any] | None) -> SiteConfig:
 
 def page_context(rubric: Rubric, config: SiteConfig | dict[str, Any] | None, root: str, page: str = "",
                  has_pdf: bool = True) -> dict[str, Any]:
-    """What every page template may use: see templates/base.html."""
-    return {"rubric": rubric, "site": as_config(config), "root": root, "page": page, "has_pdf": has_pdf}
+    """The fields of PageContext, which every page's context starts from: what templates/base.html uses."""
+    return PageContext(rubric=rubric, site=as_config(config), root=root, page=page, has_pdf=has_pdf).variables()
+
+
+def badge_colours(env: Environment, config: SiteConfig | dict[str, Any] | None) -> Mapping[str, str]:
+    """The grade colours of this site: its site.css (the user's, if they have one) and its config."""
+    assert env.loader is not None
+    site_css = env.loader.get_source(env, "site.css")[0]
+    return grade_colours(site_css, tuple(sorted(as_config(config).colours.items())))
 
 
 def value_labels(rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
     """(practice, value) -> (label, kind) for every answer of the rubric."""
     return {(p.key, v): (rule.label, "unknown" if v == NOT_STATED else rule.verdict)
             for p in rubric.practices for v, rule in p.values.items()}
-
-
-def histories(env: Environment) -> dict[str, Any]:
-    """Each provider's History (history.render_history puts them in the environment), by slug."""
-    found = env.globals.get("histories")
-    return found if isinstance(found, dict) else {}
 
 
 @dataclass
@@ -93,7 +101,7 @@ def document_titles(card: Scorecard) -> dict[str, str]:
     return titles
 
 
-def policy_pages(history: Any, titles: dict[str, str]) -> list[PolicyPage]:
+def policy_pages(history: History, titles: dict[str, str]) -> list[PolicyPage]:
     """Every annotated page of a provider: per document, its latest version, then each older one."""
     pages: list[PolicyPage] = []
     versions: list[VersionCard] = history.versions
@@ -151,11 +159,10 @@ def paged(cards: list[Scorecard]) -> list[tuple[Pages, list[Scorecard]]]:
 COMPARE_DATA = "data/compare"  # <slug>.js: one provider's column of the compare page, loaded when picked
 
 
-def provider_file_names(slug: str, env: Environment) -> list[str]:
+def provider_file_names(slug: str, history: History | None) -> list[str]:
     """Every file render_provider_files writes for this provider (the build cache reuses exactly these)."""
     names = [f"{slug}/{name}" for name in ("index.html", "scorecard.json", "badge.svg")]
     names.append(f"{COMPARE_DATA}/{slug}.js")
-    history = histories(env).get(slug)
     if history is not None:
         names += [f"{slug}/{page.name}" for page in policy_pages(history, document_titles(history.current))]
     return names
@@ -174,13 +181,10 @@ def _document(page: PolicyPage) -> Document | None:
         return None
 
 
-def render_policy_pages(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict[str, Any] | None,
-                        has_pdf: bool = True) -> SiteFiles:
+def render_policy_pages(card: Scorecard, history: History, rubric: Rubric, env: Environment,
+                        config: SiteConfig | dict[str, Any] | None, has_pdf: bool = True) -> SiteFiles:
     """<slug>/policy/index.html (the privacy policy's latest text), policy/<version>/index.html for each
     older one, and the same under policy/<document>/ for each other document."""
-    history = histories(env).get(card.slug)
-    if history is None:
-        return {}
     labels = value_labels(rubric)
     titles = document_titles(card)
     pages = policy_pages(history, titles)
@@ -196,45 +200,44 @@ def render_policy_pages(card: Scorecard, rubric: Rubric, env: Environment, confi
         def rel(name: str, here: str = here) -> str:
             return posixpath.relpath(name, here or ".")
 
-        ctx = page_context(rubric, config, page.root + "../", "policy", has_pdf)
-        html = env.get_template("policy.html").render(
+        html = PolicyContext(
+            **page_context(rubric, config, page.root + "../", "policy", has_pdf),
             card=shown, current=card, annotated=annotate(document, shown, labels, page.document), policy_page=page,
-            version=page.card, latest=page.latest, title=page.title, what=page.title[:1].lower() + page.title[1:],
-            provider_href=rel("index.html"),
+            latest=page.latest, what=page.title[:1].lower() + page.title[1:], provider_href=rel("index.html"),
             version_links=[(p.version.label, rel(p.name), p is page, p.latest) for p in pages
                            if p.document == page.document],
             documents=[(p.title, rel(p.name), p.document == page.document) for p in latest_of.values()],
-            canonical=here, **ctx)
+            canonical=here).render(env)
         files[f"{card.slug}/{page.name}"] = html.encode("utf-8")
     return files
 
 
 def render_provider_files(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict[str, Any] | None,
-                          has_pdf: bool = True) -> SiteFiles:
-    """Everything under <slug>/ except the PDF: the page, its data, the badge and the annotated policy."""
+                          has_pdf: bool = True, history: History | None = None) -> SiteFiles:
+    """Everything under <slug>/ except the PDF: the page, its data, the badge and, with its history (every
+    version's text), the annotated policy."""
     if card.slug in RESERVED_SLUGS:
         raise ScorecardError(f"the provider slug '{card.slug}' is the name of a folder of the site; "
                              f"rename the provider's folder (reserved: {', '.join(sorted(RESERVED_SLUGS))})")
-    ctx = page_context(rubric, config, "../", "provider", has_pdf)
-    policy = render_policy_pages(card, rubric, env, config, has_pdf)
-    html = env.get_template("provider.html").render(card=card, has_policy=bool(policy), **ctx)
+    policy = render_policy_pages(card, history, rubric, env, config, has_pdf) if history is not None else {}
+    html = ProviderContext(**page_context(rubric, config, "../", "provider", has_pdf), card=card,
+                           has_policy=bool(policy), history=history).render(env)
     return {
         f"{card.slug}/index.html": html.encode("utf-8"),
         f"{card.slug}/scorecard.json": dumps(scorecard_json(card)),
-        f"{card.slug}/badge.svg": badge_svg(card.grade, card.score),
-        f"{COMPARE_DATA}/{card.slug}.js": compare_script(card, rubric, env, config, has_pdf),
+        f"{card.slug}/badge.svg": badge_svg(card.grade, card.score, badge_colours(env, config)),
+        f"{COMPARE_DATA}/{card.slug}.js": compare_script(card, rubric, env, has_policy=bool(policy)),
         **policy,
     }
 
 
-def compare_script(card: Scorecard, rubric: Rubric, env: Environment, config: SiteConfig | dict[str, Any] | None,
-                   has_pdf: bool = True) -> bytes:
+def compare_script(card: Scorecard, rubric: Rubric, env: Environment, has_policy: bool = False) -> bytes:
     """data/compare/<slug>.js: the provider's column of the compare page (its heading and a cell per practice,
     rendered and escaped here like any page), which site.js adds with a <script> element when a reader picks
     the provider. A script, not JSON: it loads from file:// too. Its links are relative to compare/."""
-    macros = env.get_template("_compare.html").make_module(page_context(rubric, config, "../", "compare", has_pdf))
-    column = {"slug": card.slug, "head": str(macros.head(card)),  # type: ignore[attr-defined]
-              "cells": [str(macros.cell(card, row)) for row in card.practices]}  # type: ignore[attr-defined]
+    macros = CompareColumnContext(rubric=rubric, root="../", has_policy=has_policy).module(env)
+    column = {"slug": card.slug, "head": str(macros.head(card)),
+              "cells": [str(macros.cell(card, row)) for row in card.practices]}
     return f"scorecardCompare({json.dumps(column, ensure_ascii=False)});\n".encode()
 
 
@@ -246,10 +249,10 @@ def compare_choices(cards: list[Scorecard]) -> bytes:
     return f"window.scorecardProviders = {listed};\n".encode()
 
 
-def by_answer(cards: list[Scorecard], practice: str) -> dict[str, list[tuple[Scorecard, Any]]]:
+def by_answer(cards: list[Scorecard], practice: str) -> dict[str, list[tuple[Scorecard, PracticeScore]]]:
     """The providers of a practice page grouped by their answer, in rank order (grouped here, once, rather
     than by the template looping over every provider for every answer)."""
-    groups: dict[str, list[tuple[Scorecard, Any]]] = {}
+    groups: dict[str, list[tuple[Scorecard, PracticeScore]]] = {}
     for card in cards:
         for row in card.practices:
             if row.practice == practice:
@@ -267,14 +270,14 @@ def shared_file_names(rubric: Rubric, providers: int = 0) -> list[str]:
 
 def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment,
                         config: SiteConfig | dict[str, Any] | None, user_templates: Path | None = None,
-                        has_pdf: bool = True) -> SiteFiles:
-    """Pages that show every provider, plus assets and open data."""
+                        has_pdf: bool = True, policy_slugs: frozenset[str] = frozenset()) -> SiteFiles:
+    """Pages that show every provider, plus assets and open data. `policy_slugs`: the providers with an
+    annotated policy page (their quotes link to it)."""
     ranked = rank(cards)
     site = as_config(config)
 
-    def page(template: str, name: str, root: str, **extra: object) -> bytes:
-        ctx = page_context(rubric, site, root, name, has_pdf)
-        return env.get_template(template).render(**ctx, **extra).encode("utf-8")
+    def base(root: str, name: str) -> dict[str, Any]:
+        return page_context(rubric, site, root, name, has_pdf)
 
     grade_order = {g.letter: i for i, g in enumerate(sorted(rubric.grades, key=lambda g: -g.min_score))}
     pages = paged(ranked)
@@ -285,14 +288,15 @@ def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment
             if row.value in answers.get(row.practice, {}):
                 answers[row.practice][row.value] += 1
     return {
-        **{Pages.name(at.number): page("index.html", "index", "", cards=shown, pages=at, all_cards=ranked,
-                                      counts=counts, grade_order=grade_order) for at, shown in pages},
-        "methodology/index.html": page("methodology.html", "methodology", "../"),
-        "compare/index.html": page("compare.html", "compare", "../", cards=ranked),
+        **{Pages.name(at.number): IndexContext(**base("", "index"), cards=shown, pages=at, all_cards=ranked,
+                                               counts=counts, grade_order=grade_order).render(env).encode("utf-8")
+           for at, shown in pages},
+        "methodology/index.html": MethodologyContext(**base("../", "methodology")).render(env).encode("utf-8"),
+        "compare/index.html": CompareContext(**base("../", "compare"), cards=ranked).render(env).encode("utf-8"),
         f"{COMPARE_DATA}/_providers.js": compare_choices(ranked),
-        **{f"practices/{p.key}/{Pages.name(at.number)}": page("practice.html", "practice", "../../", cards=shown,
-                                                            practice=p, pages=at, answers=answers[p.key],
-                                                            groups=by_answer(shown, p.key))
+        **{f"practices/{p.key}/{Pages.name(at.number)}": PracticeContext(
+            **base("../../", "practice"), practice=p, pages=at, answers=answers[p.key],
+            groups=by_answer(shown, p.key), policy_slugs=policy_slugs).render(env).encode("utf-8")
            for p in rubric.practices for at, shown in pages},
         "assets/site.css": (read_asset("site.css", user_templates) + site.css()).encode("utf-8"),
         "assets/site.js": read_asset("site.js", user_templates).encode("utf-8"),

@@ -38,8 +38,6 @@ def make_environment(user_templates: Path | None = None) -> Environment:
     env.globals["reader_note"] = reader_note
     env.globals["checked"] = checked
     env.globals["embed_code"] = embed_code
-    # A provider has an annotated policy page when its history (every version's text) was rendered.
-    env.globals["has_policy"] = lambda slug: isinstance(found := env.globals.get("histories"), dict) and slug in found
     env.filters["web_url"] = web_url
     env.filters["shorten"] = shorten
     env.filters["plural"] = plural  # {{ n | plural("provider") }}: "1 provider", "2 providers"

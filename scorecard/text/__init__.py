@@ -16,7 +16,7 @@ from ..errors import PolicyError, ScorecardError
 from ..limits import read_regular
 from .decode import decode_bytes
 from .formats import Block, html_blocks, markdown_blocks, pdf_blocks, text_blocks
-from .segment import Sentence, build
+from .segment import Sentence, segment_blocks
 
 FORMATS = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 
@@ -67,7 +67,7 @@ def parse_text(text: str, fmt: str = "txt", path: Path | None = None) -> Documen
 
 
 def _document(path: Path, blocks: Iterable[Block], fmt: str) -> Document:
-    text, spans, headings = build(blocks, normalized=fmt in ("txt", "pdf"))  # text_blocks normalized them
+    text, spans, headings = segment_blocks(blocks, normalized=fmt in ("txt", "pdf"))  # text_blocks normalized them
     return Document(path, text, spans, fmt, headings)
 
 

@@ -54,19 +54,31 @@ def sniff_text(data: bytes) -> str:
     return text if text is not None else data.decode("utf-8", errors="replace")
 
 
-def decode_bytes(data: bytes, path: Path) -> str:
-    """Decode a policy file's bytes; the first encoding that fits exactly wins."""
+def decode_bytes(data: bytes, path: Path | None = None, *, declared: str = "", lenient: bool = False) -> str:
+    """Decode a policy's bytes; the first encoding that fits exactly wins: the charset a server `declared`
+    (a declared 'utf-16' says nothing of byte order: sniffed instead), UTF-16 by its BOM or NUL bytes, UTF-8,
+    cp1252. A policy file that fits none is an error naming `path`; a downloaded page (`lenient`) never is:
+    cp1252 with replacements."""
+    declared = declared.lower().replace("_", "-")
+    if declared and declared not in ("utf-16", "utf16"):
+        try:
+            return data.decode(declared).removeprefix("\ufeff")
+        except (LookupError, UnicodeDecodeError):
+            pass
     try:
         text = decode_utf16(data)
     except UnicodeDecodeError:
-        raise PolicyError("not valid UTF-16 text despite its byte-order mark", path) from None
+        if not lenient:
+            raise PolicyError("not valid UTF-16 text despite its byte-order mark", path) from None
+        text = None
     if text is not None:
         return text.removeprefix("\ufeff")
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        if lenient:
+            return data.decode("cp1252", errors="replace")
     # cp1252 decodes almost any byte string, so demand that it looks like text.
     if b"\x00" in data or any(b in _CP1252_HOLES for b in data):
         raise PolicyError("cannot decode: not UTF-8, UTF-16 or cp1252 text", path)

@@ -1,7 +1,7 @@
 """File formats -> blocks of raw text: headings, paragraphs and list items.
 
 A block is one heading, paragraph, list item or table cell; headings become section names.
-A line break inside a paragraph is only where the text was wrapped: segment.build joins the
+A line break inside a paragraph is only where the text was wrapped: segment.segment_blocks joins the
 lines of a block with spaces, so a sentence wrapped over lines is one sentence. Markup is
 dropped here, before normalization, so offsets only ever refer to what a reader sees.
 

@@ -159,7 +159,7 @@ def _sentences() -> Callable[..., int]:
     return function
 
 
-def build(blocks: Iterable[Block], normalized: bool = False) -> tuple[str, list[Sentence], list[tuple[int, int]]]:
+def segment_blocks(blocks: Iterable[Block], normalized: bool = False) -> tuple[str, list[Sentence], list[tuple[int, int]]]:
     """The normalized text, (start, end, section) of every sentence and (start, end) of every heading.
 
     A block is one line of the text: the line breaks inside a paragraph (where it was wrapped)

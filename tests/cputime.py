@@ -1,0 +1,87 @@
+"""`--cpu-durations=N`: the N tests that cost the most CPU seconds (this process and the children it
+waited for: builds, PDF workers, chromium), with the suite's total.
+
+Wall times (`--durations`) say little on a loaded or shared machine; CPU seconds are what a test costs
+wherever it runs. A session fixture's cost lands on the first test that asks for it. Works under xdist:
+each worker measures its own tests and the figures travel back in the test reports.
+"""
+from __future__ import annotations
+
+import resource
+from collections.abc import Generator
+
+import pytest
+
+KEY = "cpu_seconds"
+
+
+def _cpu() -> float:
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--cpu-durations", type=int, default=None, metavar="N",
+                     help="show the N tests with the most CPU seconds (0: all) and the suite's total")
+    parser.addoption("--cpu-log", default=None, metavar="PATH",
+                     help="append each test's CPU seconds to PATH as it ends (read it during a long run)")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
+    item.stash[_START] = _cpu()
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, None, None]:
+    outcome = yield
+    if call.when == "teardown" and _START in item.stash:
+        report = outcome.get_result()
+        report.user_properties.append((KEY, _cpu() - item.stash[_START]))
+
+
+_START = pytest.StashKey[float]()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    path = _LOG.get("path")
+    if path and report.when == "teardown":
+        for key, value in report.user_properties:
+            if key == KEY:
+                with open(path, "a", encoding="utf-8") as log:
+                    log.write(f"{value:.2f}\t{report.nodeid}\n")
+
+
+_LOG: dict[str, str] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) writes the log
+        _LOG["path"] = config.getoption("cpu_log") or ""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    count = config.getoption("cpu_durations")
+    if count is None:
+        return
+    costs: list[tuple[float, str]] = []
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "teardown":
+                continue
+            for key, value in getattr(report, "user_properties", ()):
+                if key == KEY:
+                    costs.append((float(value), report.nodeid))
+    costs.sort(reverse=True)
+    total = sum(cost for cost, _ in costs)
+    terminalreporter.write_sep("=", f"CPU seconds: {total:.0f} s over {len(costs)} tests")
+    by_file: dict[str, float] = {}
+    for cost, nodeid in costs:
+        path = nodeid.split("::")[0]
+        by_file[path] = by_file.get(path, 0.0) + cost
+    for path, cost in sorted(by_file.items(), key=lambda kv: -kv[1])[:count or None]:
+        terminalreporter.write_line(f"{cost:8.1f} s  {path}")
+    terminalreporter.write_sep("-", "slowest tests")
+    for cost, nodeid in costs[:count or None]:
+        terminalreporter.write_line(f"{cost:8.1f} s  {nodeid}")
