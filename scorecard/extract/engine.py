@@ -10,7 +10,8 @@ the note says in plain words what disagreed.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 
 import ahocorasick
@@ -26,28 +27,47 @@ MAX_WINNING = 4  # evidence sentences cited for the value given
 MAX_LOSING = 2  # ... and for each value it beat
 
 
-def literal_hits(document: Document, lowered: str, starts: list[int], detectors: Detectors) -> dict[int, set[str]]:
+def literal_hits(document: Document, lowered: str, starts: list[int], detectors: Detectors) -> dict[int, list[str]]:
     """For each sentence, the keywords and required literals that start in it: one automaton pass."""
-    present: dict[int, set[str]] = {}
+    present: dict[int, list[str]] = {}  # lists, each word once: a set costs four times the memory
     if detectors.literals.kind != ahocorasick.AHOCORASICK:
         return present
     sentences = document.sentences
     low, high = 0, -1  # the current sentence's span: hits come in text order
-    words: set[str] = set()  # ... and its set (replaced at the first hit, since high starts below every pos)
-    for end, word in detectors.literals.iter(lowered):
+    words: list[str] = []  # ... and its words (replaced at the first hit, since high starts below every pos)
+    for end, word in _automaton_hits(detectors, lowered):
         pos = end - len(word) + 1
         if not low <= pos < high:
             i = bisect_right(starts, pos) - 1
             if i < 0 or pos >= sentences[i].end:
                 continue
             low, high = sentences[i].start, sentences[i].end
-            words = present.setdefault(i, set())
-        words.add(word)
+            words = present.setdefault(i, [])
+        if word not in words:
+            words.append(word)
     return present
 
 
+def _automaton_hits(detectors: Detectors, lowered: str) -> Iterator[tuple[int, str]]:
+    """(end, word) of every literal in the text, in order. The automaton copies the text it reads
+    at 4 bytes a character, so a big text is read a line-aligned chunk at a time (when no literal
+    holds a line break, this finds the same hits)."""
+    if len(lowered) <= LOWER_CHUNK or detectors.literal_breaks:
+        return detectors.literals.iter(lowered)  # type: ignore[no-any-return]
+    return _chunked_hits(detectors, lowered)
+
+
+def _chunked_hits(detectors: Detectors, lowered: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    while start < len(lowered):
+        end = lowered.find("\n", start + LOWER_CHUNK) + 1 or len(lowered)
+        for last, word in detectors.literals.iter(lowered[start:end]):
+            yield start + last, word
+        start = end
+
+
 def candidates(document: Document, lowered: str, starts: list[int], practice: Practice,
-               present: dict[int, set[str]]) -> list[int]:
+               present: dict[int, list[str]]) -> list[int]:
     """Indices of sentences holding one of the practice's keywords (or hit by its trigger).
 
     All patterns are case-folded (spec.fold_case) and run on `lowered`, never on the original.
@@ -115,14 +135,24 @@ def _context(document: Document, i: int, texts: Texts) -> tuple[str, list[int]]:
 HEADING = -1  # Texts.shape of a heading
 
 
-class Texts(dict[int, str]):
-    """Lower-cased sentence texts by index, sliced once from the lower-cased document; and each
-    sentence's shape (a heading, a list item under a lead-in), found once for every practice."""
+class Texts:
+    """The lower-cased document, which sentences are sliced from when needed; and each sentence's
+    shape (a heading, a list item under a lead-in), found once for every practice."""
 
     def __init__(self, lowered: str) -> None:
-        super().__init__()
         self.lowered = lowered
         self.shapes: dict[int, int | None] = {}
+
+        self.starts: list[int] = []  # every sentence's start, in order (set by run)
+
+    def starting_at(self, document: Document, start: int) -> list[int]:
+        """The indices of the sentences starting at `start` (a label and its heading may share one)."""
+        found = []
+        for i in range(bisect_left(self.starts, start), len(self.starts)):
+            if self.starts[i] != start:
+                break
+            found.append(i)
+        return found
 
     def shape(self, document: Document, i: int) -> int | None:
         """HEADING, the index of the lead-in a list item continues, or None."""
@@ -132,23 +162,36 @@ class Texts(dict[int, str]):
 
 
 def _text(document: Document, i: int, texts: Texts) -> str:
-    text = texts.get(i)
-    if text is None:
-        s = document.sentences[i]
-        text = texts[i] = texts.lowered[s.start:s.end]
-    return text
+    s = document.sentences[i]  # sliced when needed, not kept: a big policy has many sentences
+    return texts.lowered[s.start:s.end]
+
+
+LOWER_CHUNK = 1 << 16  # characters lower-cased at a time (see lower_keeping_offsets)
 
 
 def lower_keeping_offsets(text: str) -> str:
-    """text.lower(), unless that changes the length (e.g. "İ"): then per character, length kept."""
-    lowered = text.lower()
+    """text.lower(), unless that changes the length (e.g. "İ"): then per character, length kept.
+
+    Beyond ASCII, str.lower() takes a scratch buffer of 12 bytes a character: 600 MB for a 50 MB
+    policy. So it lowers a line-aligned chunk at a time (the same result: the only rule of lower()
+    that looks at neighbours, a final sigma, stops at a line break)."""
+    if text.isascii() or len(text) <= LOWER_CHUNK:
+        lowered = text.lower()
+    else:
+        parts, start = [], 0
+        while start < len(text):
+            end = text.find("\n", start + LOWER_CHUNK) + 1 or len(text)
+            parts.append(text[start:end].lower())
+            start = end
+        lowered = "".join(parts)
+        del parts
     if len(lowered) == len(text):
         return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Detectors,
-               texts: Texts, words: set[str] | frozenset[str] = frozenset()) -> Hit | None:
+               texts: Texts, words: Collection[str] = ()) -> Hit | None:
     """The hit a rule makes on sentence i, if any. `words`: the literals present in it (literal_hits)."""
     if rule.needs and rule.needs.isdisjoint(words):
         return None
@@ -222,7 +265,7 @@ def _item(document: Document, i: int) -> str | None:
 
 
 def detect(document: Document, lowered: str, starts: list[int], practice: Practice, detectors: Detectors,
-           texts: Texts, present: dict[int, set[str]] | None = None) -> tuple[list[Hit], bool]:
+           texts: Texts, present: dict[int, list[str]] | None = None) -> tuple[list[Hit], bool]:
     """Hits for one practice, and whether its trigger touched anything at all.
 
     A list item is read with its lead-in ("you have the right to erase your personal
@@ -232,7 +275,7 @@ def detect(document: Document, lowered: str, starts: list[int], practice: Practi
         present = literal_hits(document, lowered, starts, detectors)
     hits: list[Hit] = []
     found = candidates(document, lowered, starts, practice, present)
-    empty: frozenset[str] = frozenset()
+    empty: list[str] = []
     for i in found:
         shape = texts.shape(document, i)
         if shape is HEADING:
@@ -242,7 +285,7 @@ def detect(document: Document, lowered: str, starts: list[int], practice: Practi
         lead = shape
         if lead is not None:
             text = _text(document, lead, texts).rstrip().rstrip(":") + " " + text
-            words = words | present.get(lead, empty)
+            words = [*words, *present.get(lead, empty)]
         woken = set(practice.always)
         for word in words:
             woken.update(practice.by_literal.get(word, ()))
@@ -300,7 +343,8 @@ def resolve(document: Document, practice: Practice, hits: list[Hit], touched: bo
         more = [e for e in _evidence(document, by_value[value], MAX_LOSING) if e.start not in cited]
         cited.update(e.start for e in more)
         evidence += more
-    deciding = {h.rule for h in won if h.sentence in _cited_sentences(document, evidence)}
+    cited_sentences = _cited_sentences(document, evidence, texts)
+    deciding = {h.rule for h in won if h.sentence in cited_sentences}
     return Fact(practice=practice.key, value=winner, evidence=evidence, confidence=round(confidence, 3),
                 needs_review=confidence < 0.7 or bool(losers) or qualified, note=" ".join(notes),
                 rules=sorted(deciding), partial=_partial(won))
@@ -309,14 +353,18 @@ def resolve(document: Document, practice: Practice, hits: list[Hit], touched: bo
 def _qualifies(caveats: list[Hit], offers: list[Hit]) -> bool:
     """A caveat qualifies an offer when it is the same sentence or within NEAR_SENTENCES of it
     ("You can delete your account. Some data stays in backups for 90 days.")."""
-    return any(abs(c.sentence - o.sentence) <= NEAR_SENTENCES for c in caveats for o in offers)
+    near = sorted(o.sentence for o in offers)  # sorted, so that each caveat looks at its neighbours only
+    for c in caveats:
+        k = bisect_left(near, c.sentence - NEAR_SENTENCES)
+        if k < len(near) and near[k] <= c.sentence + NEAR_SENTENCES:
+            return True
+    return False
 
 
 def _partial(won: list[Hit]) -> bool:
     """Every winning sentence claims only part of the data: a rule declared partial read each of them
     (more specific than a general rule reading the same sentence)."""
-    sentences = {h.sentence for h in won}
-    return all(any(h.partial for h in won if h.sentence == i) for i in sentences)
+    return {h.sentence for h in won} <= {h.sentence for h in won if h.partial}
 
 
 def disagreement(practice: Practice, winner: str, losers: list[str], labels: dict[str, str]) -> str:
@@ -328,9 +376,9 @@ def disagreement(practice: Practice, winner: str, losers: list[str], labels: dic
             " a person should check which one holds.")
 
 
-def _cited_sentences(document: Document, evidence: list[Evidence]) -> set[int]:
-    starts = {e.start for e in evidence}
-    return {i for i, s in enumerate(document.sentences) if s.start in starts}
+def _cited_sentences(document: Document, evidence: list[Evidence], texts: Texts) -> set[int]:
+    """The sentences that start where a quote starts (looked up, not searched: a big policy has many)."""
+    return {i for e in evidence for i in texts.starting_at(document, e.start)}
 
 
 def _evidence(document: Document, hits: list[Hit], limit: int) -> list[Evidence]:
@@ -362,6 +410,7 @@ def run(document: Document, keys: list[str], detectors: Detectors,
     starts = [s.start for s in document.sentences]
     lowered = lower_keeping_offsets(document.text)
     texts = Texts(lowered)
+    texts.starts = starts
     present = literal_hits(document, lowered, starts, detectors)
     facts: dict[str, Fact] = {}
     for key in keys:

@@ -8,16 +8,24 @@ Errors name file:line:col.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import tempfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 import ahocorasick
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..errors import ScorecardError
+from ..limits import MAX_YAML_BYTES, read_regular
 from ..model import NOT_STATED, Rubric
 from ..yamlsource import PathKey, YamlDocument, load_yaml
+from . import pattern as pattern_module
 from .pattern import COMMON, PatternSyntaxError, bounded, literal_sets, selectivity
 from .registry import PythonDetector, python_detector
 
@@ -86,29 +94,48 @@ class DetectorsFile(_Strict):
 
 # --- compiled form ---------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rule:
+    """One compiled rule. Its patterns are kept as sources and compiled on first use: a policy wakes
+    few of the rules, and compiling all of them was most of a small `extract` (see load_detectors)."""
+
     id: str
     value: str
-    cue: re.Pattern[str]
+    cue_source: str
     needs: frozenset[str]  # the cue cannot match a sentence without one of these (required_literals)
     needs_also: tuple[frozenset[str], ...]  # ... nor without one of each of these
-    all: tuple[re.Pattern[str], ...]
-    near: tuple[re.Pattern[str], ...]
-    unless: tuple[re.Pattern[str], ...]
+    all_sources: tuple[str, ...]
+    near_sources: tuple[str, ...]
+    unless_sources: tuple[str, ...]
     negation: str  # "drop", "ignore" or a value
     strength: float
     partial: bool = False
 
+    @cached_property
+    def cue(self) -> re.Pattern[str]:
+        return re.compile(self.cue_source)
 
-@dataclass(frozen=True, slots=True)
+    @cached_property
+    def all(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(source) for source in self.all_sources)
+
+    @cached_property
+    def near(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(source) for source in self.near_sources)
+
+    @cached_property
+    def unless(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(source) for source in self.unless_sources)
+
+
+@dataclass(frozen=True)
 class Practice:
     key: str
     keywords: tuple[str, ...]
-    trigger: re.Pattern[str] | None
+    trigger_source: str | None
     priority: tuple[str, ...]
-    skip: re.Pattern[str] | None
-    qualifiers: re.Pattern[str] | None
+    skip_source: str | None
+    qualifiers_source: str | None
     rules: tuple[Rule, ...]
     python: PythonDetector | None = None
     follow: bool | str = False
@@ -119,6 +146,18 @@ class Practice:
     # lookup instead of testing every rule's set; rules that need no literal are always tried.
     by_literal: dict[str, tuple[int, ...]] = field(default_factory=dict)
     always: tuple[int, ...] = ()
+
+    @cached_property
+    def trigger(self) -> re.Pattern[str] | None:
+        return re.compile(self.trigger_source) if self.trigger_source is not None else None
+
+    @cached_property
+    def skip(self) -> re.Pattern[str] | None:
+        return re.compile(self.skip_source) if self.skip_source is not None else None
+
+    @cached_property
+    def qualifiers(self) -> re.Pattern[str] | None:
+        return re.compile(self.qualifiers_source) if self.qualifiers_source is not None else None
 
     def index_rules(self) -> None:
         by_literal: dict[str, list[int]] = {}
@@ -140,10 +179,12 @@ class Detectors:
     # policy finds them all (engine.literal_hits), where a str.find per word or a regex per rule costs
     # far more per megabyte.
     literals: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
+    literal_breaks: bool = False  # a literal holds a line break: the text is read whole (engine.literal_hits)
 
     def seal(self) -> None:
         words = {w for p in self.practices.values() for w in p.keywords}
         words |= {w for p in self.practices.values() for r in p.rules for w in r.needs.union(*r.needs_also)}
+        object.__setattr__(self, "literal_breaks", any("\n" in word for word in words))
         for word in sorted(words):
             self.literals.add_word(word, word)
         if words:
@@ -191,6 +232,24 @@ def required_literal_sets(pattern: str, most: int = 64, limit: int = 2) -> list[
     return usable[:limit]
 
 
+def common_literal_set(pattern: str, most: int = 64) -> tuple[str, ...]:
+    """For a rule with no selective literal set: the best set that holds no word of nearly every
+    sentence. Better a common word ("request", "no") than no test at all: the rule would run on
+    every candidate sentence."""
+    try:
+        found = literal_sets(pattern)
+    except PatternSyntaxError:
+        return ()
+    usable = [tuple(sorted(words)) for words in sorted(found, key=selectivity, reverse=True)
+              if len(words) <= most and not any(len(w.strip()) < 2 or w.strip() in EVERYWHERE for w in words)]
+    return usable[0] if usable else ()
+
+
+# Words in nearly every sentence: a set holding one of them is no test (while "request" or "no" still is).
+EVERYWHERE = frozenset(["", "you", "your", "we", "our", "us", "the", "and", "or", "to", "of", "a", "in", "is", "are",
+                        "it", "be", "for", "on", "this", "that", "with", "as", "by", "information", "data", "personal"])
+
+
 _COMMON = COMMON
 
 
@@ -228,26 +287,103 @@ class _Compiler:
         return _TERM.sub(one, source)
 
     def pattern(self, pattern: Pattern, loc: PathKey) -> re.Pattern[str]:
+        return re.compile(self.source(pattern, loc))
+
+    def source(self, pattern: Pattern, loc: PathKey) -> str:
+        """The pattern as it runs (parts expanded, case folded, loops bounded), checked to compile."""
         expanded = self.expand(_source(pattern), loc)
         try:
             re.compile(expanded)  # report errors against what the user wrote
-            return re.compile(fold_case(bounded(expanded)))
+            final = fold_case(bounded(expanded))
+            re.compile(final)
+            return final
         except (re.error, PatternSyntaxError) as exc:
             raise self.doc.error(loc, f"bad pattern: {exc}") from None
 
-    def patterns(self, sources: list[Pattern], loc: PathKey) -> tuple[re.Pattern[str], ...]:
-        return tuple(self.pattern(s, (*loc, i)) for i, s in enumerate(sources))
+    def sources(self, sources: list[Pattern], loc: PathKey) -> tuple[str, ...]:
+        return tuple(self.source(s, (*loc, i)) for i, s in enumerate(sources))
 
-    def joined(self, sources: list[Pattern], loc: PathKey) -> re.Pattern[str] | None:
+    def joined(self, sources: list[Pattern], loc: PathKey) -> str | None:
         for i, s in enumerate(sources):
-            self.pattern(s, (*loc, i))  # report the bad one with its own position
-        return self.pattern([_source(s) for s in sources], loc) if sources else None
+            self.source(s, (*loc, i))  # report the bad one with its own position
+        return self.source([_source(s) for s in sources], loc) if sources else None
 
 
 def load_detectors(path: Path, rubric: Rubric, strict: bool = True) -> Detectors:
     """Load and compile a detectors file. strict: practices/values the rubric lacks are errors
-    (when the file belongs to the rubric); otherwise they are left out (a fallback file)."""
-    doc = load_yaml(path)
+    (when the file belongs to the rubric); otherwise they are left out (a fallback file).
+
+    Compiling means parsing every pattern twice (ours and re's): about a second for the default
+    file, paid by every process. So the compiled form is kept in the user's cache folder, keyed on
+    the file's bytes, the rubric's practices and this code (compiled_cache); a changed file is
+    compiled afresh, and only a file that loads without error is kept."""
+    try:
+        raw = read_regular(path, MAX_YAML_BYTES)
+    except ScorecardError:
+        raw = None  # load_yaml reports it
+    cached = _cache_path(raw, rubric, strict) if raw is not None else None
+    if cached is not None:
+        detectors = _read_cache(cached, path)
+        if detectors is not None:
+            return detectors
+    detectors = _load_detectors(path, rubric, strict, raw)
+    if cached is not None:
+        _write_cache(cached, detectors)
+    return detectors
+
+
+CACHE_KEEP = 16  # compiled forms kept: one per detectors file version in use
+
+
+def _cache_dir() -> Path | None:
+    """$SCORECARD_CACHE (empty: no cache), else $XDG_CACHE_HOME/scorecard, else ~/.cache/scorecard."""
+    chosen = os.environ.get("SCORECARD_CACHE")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "scorecard"
+
+
+def _cache_path(raw: bytes, rubric: Rubric, strict: bool) -> Path | None:
+    folder = _cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(raw)
+    key.update(repr((strict, [(p.key, sorted(p.values)) for p in rubric.practices])).encode())
+    for module in (__file__, pattern_module.__file__):  # the code that compiles: a change of it is a new key
+        key.update(Path(module).read_bytes())
+    return folder / f"detectors-{key.hexdigest()[:32]}.pickle"
+
+
+def _read_cache(cached: Path, path: Path) -> Detectors | None:
+    try:
+        detectors = pickle.loads(cached.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # absent, or written by other code: compiled afresh
+    if not isinstance(detectors, Detectors):
+        return None
+    object.__setattr__(detectors, "path", path)
+    return detectors
+
+
+def _write_cache(cached: Path, detectors: Detectors) -> None:
+    if any(p.python is not None for p in detectors.practices.values()):
+        return  # a Python detector is code, not data: not kept
+    try:
+        data = pickle.dumps(detectors, protocol=pickle.HIGHEST_PROTOCOL)
+        cached.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.NamedTemporaryFile(dir=cached.parent, prefix=".detectors-", delete=False) as out:
+            out.write(data)
+        os.replace(out.name, cached)
+        kept = sorted(cached.parent.glob("detectors-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return  # a read-only home or an unpicklable part: compiled each time, as before
+
+
+def _load_detectors(path: Path, rubric: Rubric, strict: bool, raw: bytes | None) -> Detectors:
+    doc = load_yaml(path, _decoded(raw, path) if raw is not None else None)
     if not isinstance(doc.data, dict):
         raise doc.error((), "a detectors file must be a mapping with 'practices'")
     spec: DetectorsFile = doc.validate(DetectorsFile)
@@ -266,6 +402,13 @@ def load_detectors(path: Path, rubric: Rubric, strict: bool = True) -> Detectors
         detectors.practices[key] = _compile_practice(compiler, key, practice, loc)
     detectors.seal()
     return detectors
+
+
+def _decoded(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScorecardError("not UTF-8 text; save the file as UTF-8", path) from None
 
 
 def _check_unique_ids(doc: YamlDocument, spec: DetectorsFile) -> None:
@@ -312,17 +455,19 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: PathKey) 
     for value, specs in spec.values.items():
         for i, rule in enumerate(specs):
             rloc = (*loc, "values", value, i)
-            cue = c.pattern(rule.cue, (*rloc, "cue"))
-            needs = required_literal_sets(cue.pattern)
-            also = c.patterns(rule.all, (*rloc, "all"))
+            cue = c.source(rule.cue, (*rloc, "cue"))
+            needs = required_literal_sets(cue)
+            also = c.sources(rule.all, (*rloc, "all"))
             for pattern in also:  # what `all` requires is required too: tested as literals before any regex
-                needs += required_literal_sets(pattern.pattern, limit=1)
+                needs += required_literal_sets(pattern, limit=1)
+            if not needs and (common := common_literal_set(cue)):
+                needs = [common]
             rules.append(Rule(
-                id=rule.id, value=value, cue=cue,
+                id=rule.id, value=value, cue_source=cue,
                 needs=frozenset(needs[0]) if needs else frozenset(),
                 needs_also=tuple(frozenset(n) for n in needs[1:]),
-                all=also, near=c.patterns(rule.near, (*rloc, "near")),
-                unless=c.patterns(rule.unless, (*rloc, "unless")), negation=rule.negation,
+                all_sources=also, near_sources=c.sources(rule.near, (*rloc, "near")),
+                unless_sources=c.sources(rule.unless, (*rloc, "unless")), negation=rule.negation,
                 strength=STRENGTH[rule.strength], partial=rule.partial))
     priority = list(spec.priority) + [v for v in spec.values if v not in spec.priority]
     python = None
@@ -335,10 +480,10 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: PathKey) 
     for i, word in enumerate(spec.keywords):
         if not word or word != word.lower():
             raise c.doc.error((*loc, "keywords", i), f"keyword '{word}' must be non-empty and lower-case")
-    trigger = c.pattern(spec.trigger, (*loc, "trigger")) if spec.trigger else None
+    trigger = c.source(spec.trigger, (*loc, "trigger")) if spec.trigger else None
     practice = Practice(key, tuple(spec.keywords), trigger, tuple(priority),
                         c.joined(spec.skip, (*loc, "skip")),
-                        c.pattern(spec.qualifiers, (*loc, "qualifiers")) if spec.qualifiers else None,
+                        c.source(spec.qualifiers, (*loc, "qualifiers")) if spec.qualifiers else None,
                         tuple(rules), python, spec.follow, frozenset(spec.keywords), dict(spec.says),
                         caveats=dict(spec.caveats))
     practice.index_rules()
