@@ -5,6 +5,8 @@ quotes on every practice, and markup in its name (it must come out escaped).
 """
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,13 @@ pytest_plugins = ["tests.cputime"]  # --cpu-durations=N
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", dest="update_golden",
                      help="rewrite tests/golden/expected from this build instead of comparing (make golden)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # scorecard keeps compiled detectors and build stamps in the user's cache folder; the tests (and the CLI runs
+    # they start, which inherit the environment) get a folder of their own, so a run never writes to ~/.cache.
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="scorecard-test-cache-")
+    os.environ.pop("SCORECARD_CACHE", None)
 
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"

@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -355,7 +356,22 @@ def _cache_path(raw: bytes, rubric: Rubric, strict: bool) -> Path | None:
     return folder / f"detectors-{key.hexdigest()[:32]}.pickle"
 
 
+def _trusted(cached: Path) -> bool:
+    """Unpickling runs code, so only a file that nobody but this user could have written is read: the file and its
+    folder are ours, a regular file and a real folder, and writable by no one else."""
+    try:
+        for part, kind in ((cached.parent, stat.S_ISDIR), (cached, stat.S_ISREG)):
+            info = part.lstat()
+            if not kind(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return False
+    except OSError:
+        return False
+    return True
+
+
 def _read_cache(cached: Path, path: Path) -> Detectors | None:
+    if not _trusted(cached):
+        return None
     try:
         detectors = pickle.loads(cached.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):

@@ -67,3 +67,31 @@ def test_a_corrupt_cache_file_or_no_cache_folder_is_only_slower(cache: Path, tmp
     assert facts(load_detectors(DETECTORS, RUBRIC)) == expected
     monkeypatch.setenv("SCORECARD_CACHE", "")  # no cache at all
     assert facts(load_detectors(DETECTORS, RUBRIC)) == expected
+
+
+class _Touch:
+    """A pickle that, when loaded, creates a file: what an attacker who can write the cache would plant."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[Path]]:
+        return (Path.touch, (self.marker,))
+
+
+def test_a_cache_file_others_could_write_is_never_unpickled(cache: Path, tmp_path: Path) -> None:
+    import pickle
+
+    path = tmp_path / "detectors.yaml"
+    shutil.copyfile(DETECTORS, path)
+    expected = facts(load_detectors(path, RUBRIC))
+    (cached,) = cache.glob("detectors-*.pickle")
+    marker = tmp_path / "ran"
+    cached.write_bytes(pickle.dumps(_Touch(marker)))
+    cached.chmod(0o666)
+    assert facts(load_detectors(path, RUBRIC)) == expected
+    assert not marker.exists()
+    cached.write_bytes(pickle.dumps(_Touch(marker)))
+    cached.chmod(0o600)  # the user's own file is trusted: the planted pickle runs, so the check above is what stopped it
+    load_detectors(path, RUBRIC)
+    assert marker.exists()
