@@ -30,7 +30,7 @@ check: system-test .venv/bin/python
 	$(PY) -m pip install -q -e ".[test,dev]"
 	$(PY) -m ruff check scorecard tests bench
 	$(PY) -m mypy --strict scorecard
-	$(PY) -m pytest -m "not slow" --ignore=tests/browser -q
+	$(PY) -m pytest -m "not slow" --ignore=tests/integration/browser -q
 
 bench: .venv/bin/python
 	$(PY) -m pip install -q -e ".[test,dev]"

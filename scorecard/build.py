@@ -22,9 +22,10 @@ from jinja2 import Environment
 
 from .cache import MANIFEST, BuildCache, analysis_key, made_files, pdf_key, provider_key, render_key
 from .errors import BuildFailed, ScorecardError, templates_as_errors
-from .history import provider_history, render_history
+from .history import provider_history, site_histories
 from .model import Provider, Rubric, Scorecard
 from .providers import load_provider, provider_folders
+from .render.changes import render_changes
 from .render.config import SiteConfig, load_config
 from .render.site import (
     SHARED_FILES,
@@ -207,7 +208,9 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
     env = make_environment(options.templates)
     files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
     fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
-    files.update(render_history(fresh, report.cards, rubric, env, config, options.max_policy_mb, cache, loaded))
+    histories = site_histories(fresh, report.cards, rubric, options.max_policy_mb, cache, loaded)
+    env.globals["histories"] = histories  # the provider pages read their history from here
+    files.update(render_changes(histories, rubric, env, config))
     htmls: dict[str, str] = {}  # PDFs to render
     if options.pdf:  # WeasyPrint is imported only for a build that draws PDFs: 1 s of start-up otherwise
         from .render.pdf import comparison_html, pdf_html

@@ -340,8 +340,9 @@ def diff(
 ) -> None:
     """Print what changed between two versions of a policy: score, grade, facts and sentences."""
     from .build import default_providers_dir
-    from .history import diff_text, pick, provider_history
+    from .history import pick, provider_history
     from .providers import check_slug, load_provider, require_providers_dir
+    from .render.changes import change_text
     from .rubric import load_rubric
 
     loaded = load_rubric(rubric)
@@ -353,7 +354,7 @@ def diff(
         err.print(f"{slug} has one version ({history.versions[0].version.label}): nothing to compare yet;"
                   " 'scorecard fetch' adds versions", markup=False)
         return
-    sys.stdout.write(diff_text(change))
+    sys.stdout.write(change_text(change))
 
 
 @app.command(cls=Command)

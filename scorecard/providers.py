@@ -1,6 +1,14 @@
-"""Load provider folders: providers/<slug>/provider.yaml, the policy file, reviewed facts.yaml."""
+"""Load provider folders: providers/<slug>/provider.yaml, the policy file, reviewed facts.yaml, and the
+versions of the policy kept in versions/.
+
+A snapshot is `versions/<date>.md` (or .txt, .html, .pdf), with `<date>.yaml` beside it saying where and when
+it was fetched and its SHA-256; a second change on the same day is `<date>-2.md`. The versions of another
+document are in versions/<id>/. A provider without versions/ has one version: the policy file named in
+provider.yaml. `scorecard fetch` writes snapshots (fetch/snapshots.py); everything here only reads.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import stat
@@ -10,15 +18,16 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from .errors import ScorecardError
-from .model import MAIN_DOCUMENT, Evidence, Fact, Provider, ProviderInfo, Rubric
+from .model import MAIN_DOCUMENT, Evidence, Fact, PolicyVersion, Provider, ProviderInfo, Rubric, SnapshotMeta
 from .rubric import check_value
 from .yamlsource import SHOWN, YamlDocument, load_yaml, shown
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 PROVIDER_FILE = "provider.yaml"
 FACTS_FILE = "facts.yaml"
-VERSIONS = "versions"  # fetch/snapshots.py keeps dated copies of the policy here
-POLICY_VERSION_ID = "policy"  # the version id of the policy file (fetch/snapshots.py)
+VERSIONS = "versions"  # dated copies of the policy, written by fetch/snapshots.py
+POLICY_VERSION_ID = "policy"  # the version id of the policy file
+SNAPSHOT = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?:-(?P<n>[1-9]\d*))?\.(?P<ext>txt|md|html|htm|pdf)$")
 # Top-level names the site itself writes (build.py, render/, history.py) and a few it will: a provider
 # with one of these slugs would overwrite the site's own pages (tests/test_build.py checks the list).
 RESERVED_SLUGS = frozenset({"assets", "changes", "compare", "data", "methodology", "policy", "practices",
@@ -78,7 +87,7 @@ def check_versions(folder: Path, documents: tuple[str, ...] = ()) -> None:
         raise ScorecardError("versions/ is a link to a folder outside the provider folder; make it a folder",
                              versions)
     if not versions.is_dir():
-        return  # fetch/snapshots.py says what versions/ must be
+        return  # list_versions says what versions/ must be
     for path in sorted(versions.iterdir()):
         if path.name.startswith("."):
             continue
@@ -264,6 +273,86 @@ def _check_fact(doc: YamlDocument, rubric: Rubric, key: str, fact: Fact) -> None
         if key in rubric.keys:
             raise doc.error(("facts", key, "value"), exc.message) from None
         raise doc.error(("facts", key), exc.message, at_key=True) from None
+
+
+# --- versions/ ------------------------------------------------------------------------------------
+
+
+def list_versions(provider: Provider) -> list[PolicyVersion]:
+    """The provider's own policy file (if it names one) and every snapshot, by date (the policy file first
+    on a tie). `provider` may be one of its documents (Provider.documents): its snapshots are in versions/<id>/."""
+    info = provider.info
+    versions = []
+    if provider.policy_path is not None:
+        versions.append(PolicyVersion(id=POLICY_VERSION_ID, date=info.policy_date, date_kind=info.policy_date_kind,
+                                      path=provider.policy_path, url=info.policy_url))
+    versions += _snapshots(provider.versions_dir)
+    return sorted(versions, key=_order)
+
+
+def _order(version: PolicyVersion) -> tuple[dt.date, int]:
+    match = SNAPSHOT.match(version.path.name) if version.id != POLICY_VERSION_ID else None
+    n = int(match["n"] or 1) if match else 0
+    return (version.date or dt.date.min, n)
+
+
+def _snapshots(folder: Path) -> list[PolicyVersion]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.suffix == ".yaml" or (path.is_dir() and not path.is_symlink()):
+            continue  # a folder holds another document's versions (check_versions names them)
+        match = SNAPSHOT.match(path.name)
+        if not match or not path.is_file():
+            raise ScorecardError("not a policy snapshot: name them like 2026-11-23.md or 2026-11-23-2.txt",
+                                 path)
+        try:
+            day = dt.date.fromisoformat(match["date"])
+        except ValueError:
+            raise ScorecardError(f"'{match['date']}' is not a date", path) from None
+        stem = path.name[: -len(match["ext"]) - 1]
+        meta = snapshot_meta(folder / f"{stem}.yaml")
+        found.append(PolicyVersion(
+            id=stem, date=day, date_kind="archived" if meta and meta.archived_on else "retrieved", path=path,
+            url=meta.url if meta else "", sha256=meta.sha256 if meta else "",
+            retrieved=meta.retrieved if meta else None))
+    return found
+
+
+def snapshot_meta(path: Path) -> SnapshotMeta | None:
+    """A snapshot's .yaml (None when there is none)."""
+    if not path.is_file():
+        return None
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "a snapshot's .yaml must be a mapping with file, url, retrieved and sha256")
+    meta: SnapshotMeta = doc.validate(SnapshotMeta)
+    return meta
+
+
+def versions_of(provider: Provider) -> list[PolicyVersion]:
+    """Every version of the provider's policy (or one of its documents), oldest first; a clear error when
+    there is none yet: a policy_url that was never fetched."""
+    versions = list_versions(provider)
+    if not versions:
+        what = "the policy" if provider.document == MAIN_DOCUMENT else f"document '{provider.document}'"
+        field = "policy_file" if provider.document == MAIN_DOCUMENT else "a file"
+        raise ScorecardError(f"{what} has no file and no fetched version yet: run 'scorecard fetch"
+                             f" {provider.slug}' to download its URL, or add {field}", provider.folder / PROVIDER_FILE)
+    return versions
+
+
+def document_versions(provider: Provider) -> dict[str, list[PolicyVersion]]:
+    """Every version of each of the provider's documents, oldest first, the privacy policy first. The
+    versions of another document get ids under its own (cookies/2026-11-23): they name its pages."""
+    found: dict[str, list[PolicyVersion]] = {}
+    for view in provider.documents():
+        versions = versions_of(view)
+        if view.document != MAIN_DOCUMENT:
+            versions = [v.model_copy(update={"id": f"{view.document}/{v.id}"}) for v in versions]
+        found[view.document] = versions
+    return found
 
 
 # Every command says the same when the folder of providers is missing (build, validate and diff fall back

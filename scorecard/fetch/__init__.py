@@ -13,17 +13,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from ..diff import normalized
 from ..errors import ScorecardError
 from ..model import MAIN_DOCUMENT, PolicyVersion, Provider, Rubric
-from ..providers import load_provider
+from ..providers import list_versions, load_provider
 from .http import USER_AGENT, FetchError, FetchOptions, Page, download
 from .maintext import main_text
 from .snapshots import (
     accept_pending,
     discard_pending,
     hold_snapshot,
-    list_versions,
-    normalized,
     read_text,
     save_snapshot,
 )

@@ -1,104 +1,27 @@
-"""providers/<slug>/versions/: every text a provider's policy has had, oldest first.
+"""Writing providers/<slug>/versions/: a new snapshot and its .yaml, or a doubted page kept aside.
 
-A snapshot is `<date>.md` (or .txt), with `<date>.yaml` beside it saying where and when it was fetched and
-its SHA-256. A second change on the same day is `<date>-2.md`. Snapshots are only ever added, never
-rewritten. A provider without versions/ has one version: the policy file named in provider.yaml.
+Snapshots are only ever added, never rewritten; reading them is the provider folder's job
+(providers.list_versions), so a build never imports the fetch stack.
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import hashlib
-import re
 from pathlib import Path
 
 import yaml
 
+from ..atomic import write_bytes_atomic
 from ..errors import ScorecardError
 from ..model import PolicyVersion, Provider, SnapshotMeta
-from ..yamlsource import load_yaml
+from ..providers import VERSIONS, snapshot_meta
 
-try:
-    from ..atomic import write_bytes_atomic
-except ImportError:  # pragma: no cover - before scorecard.atomic existed
-    import os
-    import tempfile
-
-    def write_bytes_atomic(path: Path, data: bytes) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-
-VERSIONS_DIR = "versions"
-POLICY_VERSION_ID = "policy"
-SNAPSHOT = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?:-(?P<n>[1-9]\d*))?\.(?P<ext>txt|md|html|htm|pdf)$")
 META_HEADER = "# Written by `scorecard fetch`: where and when the snapshot beside this file came from.\n"
-
-
-def normalized(text: str) -> str:
-    """The text with white space runs made single spaces: what 'changed' is judged on."""
-    return " ".join(text.split())
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def list_versions(provider: Provider) -> list[PolicyVersion]:
-    """The provider's own policy file (if it names one) and every snapshot, by date (the policy file first
-    on a tie). `provider` may be one of its documents (Provider.documents): its snapshots are in versions/<id>/."""
-    info = provider.info
-    versions = []
-    if provider.policy_path is not None:
-        versions.append(PolicyVersion(id=POLICY_VERSION_ID, date=info.policy_date, date_kind=info.policy_date_kind,
-                                      path=provider.policy_path, url=info.policy_url))
-    versions += _snapshots(provider.versions_dir)
-    return sorted(versions, key=_order)
-
-
-def _order(version: PolicyVersion) -> tuple[dt.date, int]:
-    match = SNAPSHOT.match(version.path.name) if version.id != POLICY_VERSION_ID else None
-    n = int(match["n"] or 1) if match else 0
-    return (version.date or dt.date.min, n)
-
-
-def _snapshots(folder: Path) -> list[PolicyVersion]:
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.suffix == ".yaml" or (path.is_dir() and not path.is_symlink()):
-            continue  # a folder holds another document's versions (providers.check_versions names them)
-        match = SNAPSHOT.match(path.name)
-        if not match or not path.is_file():
-            raise ScorecardError("not a policy snapshot: name them like 2026-11-23.md or 2026-11-23-2.txt",
-                                 path)
-        try:
-            day = dt.date.fromisoformat(match["date"])
-        except ValueError:
-            raise ScorecardError(f"'{match['date']}' is not a date", path) from None
-        stem = path.name[: -len(match["ext"]) - 1]
-        meta = _meta(folder / f"{stem}.yaml")
-        found.append(PolicyVersion(
-            id=stem, date=day, date_kind="archived" if meta and meta.archived_on else "retrieved", path=path,
-            url=meta.url if meta else "", sha256=meta.sha256 if meta else "",
-            retrieved=meta.retrieved if meta else None))
-    return found
-
-
-def _meta(path: Path) -> SnapshotMeta | None:
-    if not path.is_file():
-        return None
-    doc = load_yaml(path)
-    if not isinstance(doc.data, dict):
-        raise doc.error((), "a snapshot's .yaml must be a mapping with file, url, retrieved and sha256")
-    meta: SnapshotMeta = doc.validate(SnapshotMeta)
-    return meta
 
 
 def read_text(version: PolicyVersion) -> str:
@@ -147,7 +70,7 @@ PENDING_HEADER = ("# Kept aside by `scorecard fetch`, not a version: {reason}\n"
 
 
 def pending_folder(provider: Provider) -> Path:
-    return provider.folder / VERSIONS_DIR / PENDING_DIR
+    return provider.folder / VERSIONS / PENDING_DIR
 
 
 def pending_page(provider: Provider) -> tuple[Path, SnapshotMeta] | None:
@@ -157,7 +80,7 @@ def pending_page(provider: Provider) -> tuple[Path, SnapshotMeta] | None:
         return None
     for meta_path in sorted(folder.glob("*.yaml")):
         if meta_path.is_file() and not meta_path.is_symlink():
-            meta = _meta(meta_path)
+            meta = snapshot_meta(meta_path)
             text_path = folder / meta.file if meta else None
             if meta and text_path and text_path.parent == folder and text_path.is_file() \
                     and not text_path.is_symlink():

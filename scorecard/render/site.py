@@ -63,7 +63,7 @@ def value_labels(rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
 
 
 def histories(env: Environment) -> dict[str, Any]:
-    """Each provider's History (history.render_history puts them in the environment), by slug."""
+    """Each provider's History (the build puts them in the environment), by slug."""
     found = env.globals.get("histories")
     return found if isinstance(found, dict) else {}
 
