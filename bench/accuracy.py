@@ -3,12 +3,10 @@
     python bench/accuracy.py --half dev [--sentences] [--misses] [--practice KEY]   # the real corpus
     python bench/accuracy.py [DIR_OR_FILES...] [--misses]                          # labelled sets
 
-Corpus mode reads corpus/split.yaml, and for every policy of the chosen half that has settled
-labels (corpus/labels/<id>.yaml), extracts the whole policy as `scorecard extract` does and
-compares each practice with its label (a value in the label's `accept:` list counts as right).
-It prints, per practice, accuracy and macro-F1 over the practice's values, precision and recall
-per value, and a confusion matrix; --sentences scores the labels' `sentences:` too, each read
-alone; --misses lists every miss with the rule ids that decided it and the sentence quoted.
+Corpus mode is a thin entry point to `python bench/corpus.py score` (the one implementation of
+corpus scoring): per practice accuracy, macro-F1, precision/recall per value and a confusion matrix
+for the settled labels of one half; --sentences scores the labels' `sentences:` too, each read alone;
+--misses lists every miss with the rule ids that decided it and the sentences quoted.
 Rules are fixed against the dev half only: the test half is scored by the lead, once a round.
 
 Set mode (the default without --half): tests/sentences/*.yaml style files, `practice: KEY` and
@@ -27,9 +25,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # corpus.py, the corpus scorer this delegates to
 
-from scorecard.extract import extract, extract_file
-from scorecard.model import NOT_STATED, Fact, Rubric
+from scorecard.extract import extract
+from scorecard.model import Fact, Rubric
 from scorecard.rubric import load_rubric
 from scorecard.text import parse_text, read_policy
 
@@ -82,79 +81,25 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
     return sum(scores) / len(scores) if scores else 0.0
 
 
-# --- corpus mode ------------------------------------------------------------------------------
+# --- corpus mode: bench/corpus.py score -------------------------------------------------------
 
-def half_ids(corpus: Path, half: str) -> list[str]:
-    split = yaml.safe_load((corpus / "split.yaml").read_text(encoding="utf-8")) or {}
-    return sorted(pid for ids in (split.get(half) or {}).values() for pid in ids)
+def score_corpus(args: argparse.Namespace) -> int:
+    """Whole policies of one half, then (with --sentences) their labelled sentences, via corpus.py."""
+    import corpus
 
-
-def policy_file(corpus: Path, pid: str) -> Path:
-    found = sorted(p for p in (corpus / "policies" / pid).glob("policy.*"))
-    if not found:
-        raise SystemExit(f"{corpus / 'policies' / pid}: no policy file")
-    return found[0]
+    common = ["score", "--half", args.half]
+    common += ["--misses"] if args.misses else []
+    common += ["--practice", args.practice] if args.practice else []
+    common += ["--rubric", str(args.rubric)] if args.rubric else []
+    status = corpus.main(common)
+    if args.sentences and status == 0:
+        print()
+        status = corpus.main([*common, "--sentences"])
+    return status
 
 
 def first_quote(fact: Fact) -> str:
     return fact.evidence[0].quote if fact.evidence else ""
-
-
-# The practices every labels file decides (CORPUS.md); a missing one is not_stated. Global Privacy Control
-# is noted apart (`notes: {gpc: honored}`) and scores the opt_out_signals practice.
-LABELLED = ("data_sale", "dnt", "deletion", "encryption", "third_party_tracking", "breach_notification",
-            "policy_changes", "retention", "access", "marketing_opt_out")
-
-
-def expected_label(labels: dict, practice: str) -> dict | None:
-    facts = labels.get("facts") or {}
-    if practice in facts and isinstance(facts[practice], dict):
-        return facts[practice]
-    if practice in LABELLED:
-        return {"value": NOT_STATED}
-    if practice == "opt_out_signals":
-        gpc = (labels.get("notes") or {}).get("gpc") if isinstance(labels.get("notes"), dict) else None
-        return {"value": str(gpc) if gpc in ("honored", "not_honored") else NOT_STATED}
-    return None
-
-
-def score_corpus(corpus: Path, half: str, rubric: Rubric, sentences: bool) -> tuple[Results, Results, int]:
-    """Whole policies of one half with settled labels; their sentences too when asked."""
-    policies, lone = Results(), Results()
-    scored = 0
-    for pid in half_ids(corpus, half):
-        label_path = corpus / "labels" / f"{pid}.yaml"  # settled labels only, never a labeller's raw file
-        if not label_path.is_file():
-            continue
-        labels = yaml.safe_load(label_path.read_text(encoding="utf-8")) or {}
-        _document, facts = extract_file(policy_file(corpus, pid), rubric)
-        scored += 1
-        for practice in rubric.keys:
-            label = expected_label(labels, practice)
-            if label is None:
-                continue
-            fact = facts[practice]
-            policies.add(practice, Row(str(label.get("value", NOT_STATED)), fact.value, pid,
-                                       tuple(str(v) for v in label.get("accept") or ()), tuple(fact.rules),
-                                       first_quote(fact), str(label.get("quote") or "")))
-        if not sentences:
-            continue
-        for n, item in enumerate(labels.get("sentences") or ()):
-            if not isinstance(item, dict):
-                continue
-            text = str(item.get("text", ""))
-            said = item.get("labels") or {}
-            got = extract(parse_text(text), rubric)
-            for practice in rubric.keys:
-                if practice not in LABELLED and practice not in said:
-                    continue  # a practice the labellers were not asked about (opt_out_signals)
-                expected = str(said.get(practice, NOT_STATED))
-                fact = got[practice]
-                if expected == NOT_STATED and fact.value == NOT_STATED:
-                    lone.add(practice, Row(expected, fact.value, f"{pid}#{n}"))
-                    continue
-                lone.add(practice, Row(expected, fact.value, f"{pid}#{n}", (), tuple(fact.rules), text, text))
-    return policies, lone, scored
 
 
 # --- set mode -----------------------------------------------------------------------------------
@@ -224,20 +169,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path, help="labelled sets (set mode)")
     parser.add_argument("--half", choices=["dev", "test"], help="corpus mode: score this half of corpus/split.yaml")
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--sentences", action="store_true", help="corpus mode: also the labels' sentences, read alone")
     parser.add_argument("--misses", action="store_true", help="print every miss with the rule ids that decided it")
     parser.add_argument("--practice", default=None, help="only this practice")
     parser.add_argument("--rubric", type=Path, default=None)
     args = parser.parse_args()
-    rubric = load_rubric(args.rubric) if args.rubric else load_rubric()
     if args.half:
-        policies, lone, scored = score_corpus(args.corpus, args.half, rubric, args.sentences)
-        print(f"{args.half} half: {scored} labelled policies of {len(half_ids(args.corpus, args.half))}")
-        report(f"{args.half} half, whole policies", policies, args.misses, args.practice)
-        if args.sentences:
-            report(f"{args.half} half, labelled sentences read alone", lone, args.misses, args.practice)
-        return 0
+        return score_corpus(args)
+    rubric = load_rubric(args.rubric) if args.rubric else load_rubric()
     results, files = score_sets(args.paths or [ROOT / "tests" / "sentences"], rubric)
     print(f"{files} files")
     report("labelled sets", results, args.misses, args.practice)

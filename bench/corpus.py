@@ -6,11 +6,13 @@
                                      --new-half, organisations new to the file all go to that half
     python bench/corpus.py check     validate every meta.yaml and every labels file
     python bench/corpus.py score --half dev|test [--sentences] [--misses] [--code DIR] [--json FILE]
-                                 [--ids FILE] [--added-since COMMIT]
+                                 [--ids FILE] [--added-since COMMIT] [--practice KEY] [--rubric FILE]
                                      extraction against the settled labels of one half: per practice
                                      accuracy, macro-F1, precision/recall per value, confusion matrix;
                                      --ids / --added-since score only those policies of the half (the ids
-                                     listed in FILE, or the policies whose meta.yaml was added since COMMIT)
+                                     listed in FILE, or the policies whose meta.yaml was added since COMMIT);
+                                     opt_out_signals (labels' `notes: {gpc: ...}`) is shown, not averaged.
+                                     bench/accuracy.py --half is a thin entry point to this.
 
 Scoring protocol (issue 10): rules are fixed against --half dev only; --half test is run once per round, at a
 named commit, and its misses (--misses) are read only after its figures are recorded. --code DIR scores the
@@ -487,6 +489,22 @@ def macro_f1(pairs: list[tuple[str, str]]) -> tuple[float, dict[str, tuple[float
     return (sum(f1s) / len(f1s) if f1s else 0.0), per
 
 
+# Practices scored for information only, outside the mean: labels carry Global Privacy Control as a note
+# (`notes: {gpc: honored}`), and the rubric shows opt_out_signals without counting it toward the grade.
+INFORMATION_ONLY = ("opt_out_signals",)
+
+
+def expected_fact(labels: dict[str, Any], practice: str) -> dict[str, Any]:
+    """The settled label of one practice: {value, quote?, accept?}; a practice left out is not_stated."""
+    facts = labels.get("facts") or {}
+    if isinstance(facts.get(practice), dict):
+        return dict(facts[practice])
+    notes = labels.get("notes") if isinstance(labels.get("notes"), dict) else {}
+    if practice == "opt_out_signals" and notes.get("gpc") in ("honored", "not_honored"):
+        return {"value": str(notes["gpc"])}
+    return {"value": NOT_STATED}
+
+
 def score_command(args: argparse.Namespace) -> int:
     if args.code:
         sys.path.insert(0, str(Path(args.code).resolve()))
@@ -494,10 +512,15 @@ def score_command(args: argparse.Namespace) -> int:
     from scorecard.rubric import load_rubric
     from scorecard.text import parse_text, read_policy
 
-    rubric = load_rubric()
+    rubric = load_rubric(Path(args.rubric)) if args.rubric else load_rubric()
     by_id = {p.id: p for p in load_policies()}
     ids = subset_ids(args, half_ids(args.half))
-    results: dict[str, list[tuple[str, str, str]]] = {k: [] for k in VOCABULARY}
+    practices = [k for k in (*VOCABULARY, *INFORMATION_ONLY) if k in rubric.keys or k in VOCABULARY]
+    if args.practice:
+        if args.practice not in practices:
+            raise CorpusError(f"--practice {args.practice}: not one of {', '.join(practices)}")
+        practices = [args.practice]
+    results: dict[str, list[tuple[str, str, str]]] = {k: [] for k in practices}
     unlabelled = []
     for pid in ids:
         labels = settled_labels(pid)
@@ -508,28 +531,31 @@ def score_command(args: argparse.Namespace) -> int:
             for sentence in labels.get("sentences") or []:
                 text = str(sentence["text"])
                 facts = extract(parse_text(text), rubric)
-                expected = sentence.get("labels") or {}
-                for practice in VOCABULARY:
+                said = sentence.get("labels") or {}
+                for practice in practices:
+                    if practice in INFORMATION_ONLY and practice not in said:
+                        continue  # the labellers were not asked about it sentence by sentence
                     got = facts[practice]
-                    results[practice].append((str(expected.get(practice, NOT_STATED)), got.value,
-                                              f"{pid}: {text!r}  rules={','.join(getattr(got, 'rules', []) or [])}"))
+                    results[practice].append((str(said.get(practice, NOT_STATED)), got.value,
+                                              f"{pid}: {text!r}  rules={','.join(got.rules)}"))
             continue
         facts = extract(read_policy(by_id[pid].file), rubric)
-        for practice in VOCABULARY:
-            label = (labels.get("facts") or {}).get(practice) or {"value": NOT_STATED}
+        for practice in practices:
+            label = expected_fact(labels, practice)
             expected = str(label["value"])
             got = facts[practice]
             value = expected if got.value in (label.get("accept") or []) else got.value
             quote = got.evidence[0].quote if got.evidence else ""
-            why = f"{pid}: rules={','.join(getattr(got, 'rules', []) or [])} quote={quote[:160]!r}"
+            why = f"{pid}: rules={','.join(got.rules)} quote={quote[:160]!r}"
             if expected != NOT_STATED:
                 why += f"  label quote={str(label.get('quote', ''))[:160]!r}"
             results[practice].append((expected, value, why))
     unit = "sentences" if args.sentences else "policies"
     scored = len(ids) - len(unlabelled)
     subset = " (subset)" if args.ids or args.added_since else ""
-    print(f"half {args.half}{subset}: {scored} policies scored" + (f", {len(unlabelled)} without settled labels" if unlabelled else "")
-          + (f"; {len(results['data_sale'])} sentences" if args.sentences else ""))
+    print(f"half {args.half}{subset}: {scored} policies scored"
+          + (f", {len(unlabelled)} without settled labels" if unlabelled else "")
+          + (f"; {max((len(r) for r in results.values()), default=0)} sentences" if args.sentences else ""))
     print(f"{'practice':22} {unit:>9} {'accuracy':>8} {'macro-F1':>8}   per value: precision/recall (support)")
     summary: dict[str, Any] = {}
     for practice, rows in results.items():
@@ -541,10 +567,12 @@ def score_command(args: argparse.Namespace) -> int:
         summary[practice] = {"n": len(pairs), "accuracy": round(accuracy, 4), "macro_f1": round(f1, 4),
                              "confusion": {f"{e}->{g}": n for (e, g), n in sorted(Counter(pairs).items())}}
         detail = "  ".join(f"{v} {p:.2f}/{r:.2f} ({n})" for v, (p, r, n) in per.items())
-        print(f"{practice:22} {len(pairs):9} {accuracy:8.3f} {f1:8.3f}   {detail}")
-    if summary:
-        mean = sum(s["macro_f1"] for s in summary.values()) / len(summary)
-        print(f"{'mean macro-F1':22} {'':9} {'':8} {mean:8.3f}")
+        name = practice + (" *" if practice in INFORMATION_ONLY else "")
+        print(f"{name:22} {len(pairs):9} {accuracy:8.3f} {f1:8.3f}   {detail}")
+    counted = [s["macro_f1"] for k, s in summary.items() if k not in INFORMATION_ONLY]
+    if counted:
+        print(f"{'mean macro-F1':22} {'':9} {'':8} {sum(counted) / len(counted):8.3f}"
+              + ("   (* for information, not in the mean)" if set(summary) & set(INFORMATION_ONLY) else ""))
     print("\nconfusion matrices (rows: label, columns: extracted)")
     for practice, rows in results.items():
         if not rows:
@@ -578,6 +606,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ids", default="", help="score: only the policy ids listed in this file")
     parser.add_argument("--added-since", default="", metavar="COMMIT",
                         help="score: only the policies added to corpus/policies since this commit")
+    parser.add_argument("--practice", default="", help="score: only this practice")
+    parser.add_argument("--rubric", default="", help="score: this rubric file instead of rubric/default.yaml")
     parser.add_argument("--new-half", choices=["dev", "test"], default=None,
                         help="split: organisations new to split.yaml all go to this half")
     args = parser.parse_args(argv)
