@@ -1,0 +1,46 @@
+"""bench/corpus.py: round-2 organisations go to the half named, every earlier assignment is kept,
+and a subset of a half can be named by a file of ids."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def load_corpus() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_corpus"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = load_corpus()
+
+
+def policy(pid: str, organisation: str) -> object:
+    return corpus.Policy(Path(pid), {"organisation": organisation, "era": "ccpa-gdpr", "format": "md"})
+
+
+def test_new_organisations_all_go_to_the_named_half_and_old_ones_stay() -> None:
+    old = [policy(f"old-{n}", f"Old Org {n}") for n in range(6)]
+    first = corpus.make_split(old)
+    new = [policy(f"new-{n}", f"New Org {n}") for n in range(8)]
+    second = corpus.make_split(old + new, previous=first, new_half="dev")
+    assert {org: second[org] for org in first} == first
+    assert {second[f"New Org {n}"] for n in range(8)} == {"dev"}
+
+
+def test_without_a_named_half_new_organisations_are_balanced_across_both() -> None:
+    new = [policy(f"new-{n}", f"New Org {n}") for n in range(8)]
+    assert set(corpus.make_split(new).values()) == {"dev", "test"}
+
+
+def test_ids_file_takes_whitespace_commas_and_comments(tmp_path: Path) -> None:
+    listed = tmp_path / "ids.txt"
+    listed.write_text("a-privacy-2020 b-privacy-2021,c-privacy-2022\n# d-privacy-2023\ne-privacy-2024  # note\n")
+    assert corpus.ids_from_file(listed) == {"a-privacy-2020", "b-privacy-2021", "c-privacy-2022", "e-privacy-2024"}
