@@ -7,6 +7,7 @@ start with the rubric and its compiled detectors already loaded (copy-on-write, 
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -66,7 +67,8 @@ def _pool(jobs: int, rubric: Rubric, max_policy_mb: float | None) -> Executor:
     if context.get_start_method() == "fork":
         _init_worker(rubric, max_policy_mb)
         from . import detectors_for
-        detectors_for(rubric)  # compiled once here, inherited by every worker
+        detectors_for(rubric).compile_all()  # compiled once here, inherited by every worker
+        gc.freeze()  # the workers' collector leaves the inherited objects alone: their pages stay shared
         return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker)
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                                initargs=(rubric, max_policy_mb))
