@@ -6,6 +6,8 @@ what patterns cannot. A practice without a detector is `not_stated`.
 """
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ScorecardError
@@ -47,7 +49,21 @@ def check_detection(rubric: Rubric, detectors: Detectors | None = None) -> None:
                              getattr(rubric, "path", None))
 
 
-_CACHE: dict[tuple[object, ...], Detectors] = {}
+@dataclass(frozen=True)
+class _DetectorsKey:
+    """What compiled detectors depend on: the file (by path and modification time), strictness and the
+    rubric's practices and values. The rubric rides along for compiling but is not part of the key."""
+
+    path: str
+    mtime: int
+    strict: bool
+    practices: tuple[tuple[str, tuple[str, ...]], ...]
+    rubric: Rubric = field(compare=False, hash=False)
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(key: _DetectorsKey) -> Detectors:
+    return load_detectors(Path(key.path), key.rubric, strict=key.strict)
 
 
 def detectors_for(rubric: Rubric) -> Detectors:
@@ -57,12 +73,8 @@ def detectors_for(rubric: Rubric) -> Detectors:
         mtime = path.stat().st_mtime_ns
     except OSError:
         mtime = 0
-    key = (str(path), mtime, strict, tuple((p.key, tuple(p.values)) for p in rubric.practices))
-    if key not in _CACHE:
-        if len(_CACHE) > 8:
-            _CACHE.clear()
-        _CACHE[key] = load_detectors(path, rubric, strict=strict)
-    return _CACHE[key]
+    practices = tuple((p.key, tuple(p.values)) for p in rubric.practices)
+    return _compiled(_DetectorsKey(str(path), mtime, strict, practices, rubric))
 
 
 def extract(document: Document, rubric: Rubric, detectors: Detectors | None = None) -> dict[str, Fact]:
