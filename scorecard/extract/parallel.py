@@ -67,7 +67,7 @@ def _pool(jobs: int, rubric: Rubric, max_policy_mb: float | None) -> Executor:
     if context.get_start_method() == "fork":
         _init_worker(rubric, max_policy_mb)
         from . import detectors_for
-        detectors_for(rubric).compile_all()  # compiled once here, inherited by every worker
+        detectors_for(rubric)  # loaded once here, inherited by every worker (patterns compile on first use)
         gc.freeze()  # the workers' collector leaves the inherited objects alone: their pages stay shared
         return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker)
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,

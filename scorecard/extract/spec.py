@@ -191,14 +191,6 @@ class Detectors:
         if words:
             self.literals.make_automaton()
 
-    def compile_all(self) -> None:
-        """Compile every pattern now, not on first use: before forking workers, so that each of them does
-        not compile the same rules again (copy-on-write shares what the parent compiled)."""
-        for practice in self.practices.values():
-            _ = practice.trigger, practice.skip, practice.qualifiers
-            for rule in practice.rules:
-                _ = rule.cue, rule.all, rule.near, rule.unless
-
 
 _TERM = re.compile(r"\{\{(\w+)\}\}")
 _LITERAL_CASE = re.compile(r"(\\.)|(\(\?P<\w+>)|([A-Z])")
