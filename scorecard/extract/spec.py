@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Literal
 
 import ahocorasick
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..errors import ScorecardError
 from ..limits import MAX_YAML_BYTES, read_regular
-from ..model import NOT_STATED, Rubric
+from ..model import NOT_STATED, Rubric, Strict
 from ..yamlsource import PathKey, YamlDocument, load_yaml
 from . import pattern as pattern_module
 from .pattern import COMMON, PatternSyntaxError, bounded, literal_sets, selectivity
@@ -34,21 +34,16 @@ STRENGTH = {"strong": 0.9, "weak": 0.6}
 RULE_ID = r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$"
 
 
-class Seq(BaseModel):
+class Seq(Strict):
     """One pattern written over several lines: the items joined as they are (`seq: [part, part]`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     seq: list[str] = Field(min_length=1)
 
 
 Pattern = str | Seq | list[str | Seq]  # a list: any of its items
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class RuleSpec(_Strict):
+class RuleSpec(Strict):
     """One cue: if it matches a sentence (and the conditions hold), the sentence supports a value."""
 
     id: str = Field(pattern=RULE_ID, description="Stable id, e.g. sale.denial.plain: never renamed, never reused.")
@@ -64,7 +59,7 @@ class RuleSpec(_Strict):
     why: str = Field(default="", description="What the rule is for, for the next person.")
 
 
-class PracticeSpec(_Strict):
+class PracticeSpec(Strict):
     keywords: list[str] = Field(default_factory=list, description="Lower-case words or stems; only sentences containing one are examined.")
     trigger: Pattern = Field(default="", description="A pattern run over the whole text, instead of or besides keywords (slower).")
     follow: bool | Literal["after", "headings"] = Field(
@@ -82,7 +77,7 @@ class PracticeSpec(_Strict):
     values: dict[str, list[RuleSpec]] = Field(default_factory=dict)
 
 
-class DetectorsFile(_Strict):
+class DetectorsFile(Strict):
     version: int = 1
     grammar: dict[str, dict[str, Pattern]] = Field(
         default_factory=dict, description="Named parts by kind (actors, verbs, objects, negation, ...): {{name}} in any pattern.")
@@ -400,8 +395,7 @@ def _write_cache(cached: Path, detectors: Detectors) -> None:
 
 def _load_detectors(path: Path, rubric: Rubric, strict: bool, raw: bytes | None) -> Detectors:
     doc = load_yaml(path, _decoded(raw, path) if raw is not None else None)
-    if not isinstance(doc.data, dict):
-        raise doc.error((), "a detectors file must be a mapping with 'practices'")
+    doc.mapping("a detectors file", "with 'practices'")
     spec: DetectorsFile = doc.validate(DetectorsFile)
     compiler = _Compiler(doc, spec)
     detectors = Detectors(path, compiler.pattern(spec.negation, ("negation",)), spec.negation_window,
