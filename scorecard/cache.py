@@ -35,7 +35,7 @@ from .errors import ScorecardError
 from .limits import check_policy_file, open_regular, read_regular
 from .model import Fact, Provider, Rubric, Scorecard
 from .providers import VERSIONS, input_files, policy_texts
-from .resources import templates_dir
+from .resources import templates_dir, user_cache_dir
 from .text import Document
 
 MANIFEST = ".scorecard-manifest.json"
@@ -247,9 +247,8 @@ RACY_NS = 2_000_000_000  # a file changed this recently may change again within 
 def stamps_file(out: Path) -> Path:
     """Where the stamps of the site in `out` are kept: in the user's cache folder, not in the site (they hold
     inode numbers and times, which would make two builds of the same inputs differ)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     name = hashlib.sha256(str(Path(out).absolute()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return Path(base) / "scorecard" / "stamps" / f"{name}.json"
+    return user_cache_dir() / "stamps" / f"{name}.json"
 
 
 def watched(provider: Provider) -> list[str]:

@@ -1,10 +1,11 @@
-"""Where the packaged rubric, templates and bundled providers live.
+"""Where the packaged rubric, templates and bundled providers live, and the user's cache folder.
 
 A wheel carries them under scorecard/_data/ (see pyproject.toml); a source checkout
 or editable install finds them at the top of the repository.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -25,3 +26,9 @@ def templates_dir() -> Path:
 
 def bundled_providers() -> Path:
     return data_dir("providers")
+
+
+def user_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/scorecard, else ~/.cache/scorecard: only what can be made again is kept there."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "scorecard"

@@ -25,6 +25,7 @@ from pydantic import Field
 from ..errors import ScorecardError
 from ..limits import MAX_YAML_BYTES, read_regular
 from ..model import NOT_STATED, Rubric, Strict
+from ..resources import user_cache_dir
 from ..yamlsource import PathKey, YamlDocument, load_yaml
 from . import pattern as pattern_module
 from .pattern import COMMON, PatternSyntaxError, bounded, literal_sets, selectivity
@@ -336,8 +337,7 @@ def _cache_dir() -> Path | None:
     chosen = os.environ.get("SCORECARD_CACHE")
     if chosen is not None:
         return Path(chosen) if chosen else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "scorecard"
+    return user_cache_dir()
 
 
 def _cache_path(raw: bytes, rubric: Rubric, strict: bool) -> Path | None:
