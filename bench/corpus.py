@@ -1,4 +1,4 @@
-"""The real-policy corpus (corpus/, laid out as CORPUS.md describes): counts, the dev/test split, validation.
+"""The real-policy corpus (corpus/, laid out as corpus/LABELLING.md describes): counts, the dev/test split, validation.
 
     python bench/corpus.py stats     counts and whether each goal of issue 10 §1 is met
     python bench/corpus.py split [--new-half dev|test]
