@@ -219,6 +219,9 @@ SPLIT_HEADER = """\
 #  only organisations new to the corpus are placed by the rule above.
 #  Round 2 additions go to dev (`split --new-half dev`) so the test half stays the same 64 policies
 #  across rounds: new organisations are placed in the half named, not by the rule.
+#  Round 3 additions are placed by `split --new-even`: the rule above (sha256 order, the same cost),
+#  but the balance counts only the organisations new to this file, so the new ones split about half and
+#  half among themselves (policy count, era, format), whatever the imbalance of the halves already here.
 # Fixing rules uses dev only; test is scored once per round at a named commit, its misses unread before.
 """
 
@@ -229,9 +232,11 @@ def imbalance(one: Counter[str], other: Counter[str]) -> int:
 
 
 def make_split(policies: list[Policy], previous: dict[str, str] | None = None,
-               new_half: str | None = None) -> dict[str, str]:
+               new_half: str | None = None, new_even: bool = False) -> dict[str, str]:
     """Organisation -> half. `previous` (organisation -> half, from the file) is kept as it was;
-    organisations not in it go to `new_half` when one is named, else where the balance rule puts them."""
+    organisations not in it go to `new_half` when one is named, else where the balance rule puts them.
+    With `new_even` the balance rule counts only the organisations not in `previous`, so the new ones
+    are balanced among themselves."""
     previous = previous or {}
     groups: dict[str, list[Policy]] = {}
     for p in policies:
@@ -250,19 +255,20 @@ def make_split(policies: list[Policy], previous: dict[str, str] | None = None,
         dev_cost, test_cost = imbalance(counts["dev"] + added, counts["test"]), imbalance(counts["test"] + added, counts["dev"])
         half = "dev" if dev_cost < test_cost or (dev_cost == test_cost and digest[0] % 2 == 0) else "test"
         half = kept.get(name, new_half or half)
-        counts[half] += added
+        if not (new_even and name in kept):
+            counts[half] += added
         for p in members:
             assignment[p.organisation] = half
     return assignment
 
 
-def split(new_half: str | None = None) -> int:
+def split(new_half: str | None = None, new_even: bool = False) -> int:
     policies = load_policies()
     previous: dict[str, str] = {}
     if SPLIT.exists():
         data = load_yaml(SPLIT) or {}
         previous = {org: half for half in ("dev", "test") for org in (data.get(half) or {})}
-    assignment = make_split(policies, previous, new_half)
+    assignment = make_split(policies, previous, new_half, new_even)
     halves: dict[str, dict[str, list[str]]] = {"dev": {}, "test": {}}
     for p in policies:
         halves[assignment[p.organisation]].setdefault(p.organisation, []).append(p.id)
@@ -610,12 +616,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rubric", default="", help="score: this rubric file instead of rubric/default.yaml")
     parser.add_argument("--new-half", choices=["dev", "test"], default=None,
                         help="split: organisations new to split.yaml all go to this half")
+    parser.add_argument("--new-even", action="store_true",
+                        help="split: place organisations new to split.yaml by the rule, balanced among themselves")
     args = parser.parse_args(argv)
+    if args.new_half and args.new_even:
+        parser.error("--new-half and --new-even exclude each other")
     try:
         if args.command == "score":
             return score_command(args)
         if args.command == "split":
-            return split(args.new_half)
+            return split(args.new_half, args.new_even)
         return {"stats": stats, "check": check}[args.command]()
     except CorpusError as exc:
         print(f"error: {shown(str(exc))}", file=sys.stderr)

@@ -44,3 +44,16 @@ def test_ids_file_takes_whitespace_commas_and_comments(tmp_path: Path) -> None:
     listed = tmp_path / "ids.txt"
     listed.write_text("a-privacy-2020 b-privacy-2021,c-privacy-2022\n# d-privacy-2023\ne-privacy-2024  # note\n")
     assert corpus.ids_from_file(listed) == {"a-privacy-2020", "b-privacy-2021", "c-privacy-2022", "e-privacy-2024"}
+
+
+def test_new_even_balances_new_organisations_among_themselves_and_keeps_old_ones() -> None:
+    old = [policy(f"old-{n}", f"Old Org {n}") for n in range(6)]
+    previous = {f"Old Org {n}": "dev" for n in range(6)}  # a lopsided earlier split
+    new = [policy(f"new-{n}", f"New Org {n}") for n in range(8)]
+    placed = corpus.make_split(old + new, previous=previous, new_even=True)
+    assert {org: placed[org] for org in previous} == previous
+    halves = [placed[f"New Org {n}"] for n in range(8)]
+    assert halves.count("dev") == halves.count("test") == 4
+    # without --new-even the balance rule counts the old ones too: seven of the eight go to test
+    plain = corpus.make_split(old + new, previous=previous)
+    assert [plain[f"New Org {n}"] for n in range(8)].count("test") == 7
