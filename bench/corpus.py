@@ -222,6 +222,8 @@ SPLIT_HEADER = """\
 #  Round 3 additions are placed by `split --new-even`: the rule above (sha256 order, the same cost),
 #  but the balance counts only the organisations new to this file, so the new ones split about half and
 #  half among themselves (policy count, era, format), whatever the imbalance of the halves already here.
+#  Added in batches, each run names the round's start (`--new-even --round-since 6b17fa6`): the round's
+#  organisations already placed keep their half but count in the balance, so the round is even as a whole.
 # Fixing rules uses dev only; test is scored once per round at a named commit, its misses unread before.
 """
 
@@ -232,11 +234,14 @@ def imbalance(one: Counter[str], other: Counter[str]) -> int:
 
 
 def make_split(policies: list[Policy], previous: dict[str, str] | None = None,
-               new_half: str | None = None, new_even: bool = False) -> dict[str, str]:
+               new_half: str | None = None, new_even: bool = False,
+               round_ids: set[str] | None = None) -> dict[str, str]:
     """Organisation -> half. `previous` (organisation -> half, from the file) is kept as it was;
     organisations not in it go to `new_half` when one is named, else where the balance rule puts them.
     With `new_even` the balance rule counts only the organisations not in `previous`, so the new ones
-    are balanced among themselves."""
+    are balanced among themselves; organisations of `previous` all of whose policies are in `round_ids`
+    (the round's earlier batches) are counted too, keeping their half, so a round added in batches is
+    balanced as a whole."""
     previous = previous or {}
     groups: dict[str, list[Policy]] = {}
     for p in policies:
@@ -244,6 +249,7 @@ def make_split(policies: list[Policy], previous: dict[str, str] | None = None,
     counts = {half: Counter[str]() for half in ("dev", "test")}
     assignment: dict[str, str] = {}
     kept = {normalize_organisation(org): half for org, half in previous.items()}
+    this_round = {name for name, members in groups.items() if round_ids and all(p.id in round_ids for p in members)}
     for name in sorted(groups, key=lambda n: (n not in kept, hashlib.sha256(n.encode()).hexdigest())):
         digest = hashlib.sha256(name.encode()).digest()
         members = groups[name]
@@ -255,20 +261,21 @@ def make_split(policies: list[Policy], previous: dict[str, str] | None = None,
         dev_cost, test_cost = imbalance(counts["dev"] + added, counts["test"]), imbalance(counts["test"] + added, counts["dev"])
         half = "dev" if dev_cost < test_cost or (dev_cost == test_cost and digest[0] % 2 == 0) else "test"
         half = kept.get(name, new_half or half)
-        if not (new_even and name in kept):
+        if not (new_even and name in kept and name not in this_round):
             counts[half] += added
         for p in members:
             assignment[p.organisation] = half
     return assignment
 
 
-def split(new_half: str | None = None, new_even: bool = False) -> int:
+def split(new_half: str | None = None, new_even: bool = False, round_since: str = "") -> int:
     policies = load_policies()
     previous: dict[str, str] = {}
     if SPLIT.exists():
         data = load_yaml(SPLIT) or {}
         previous = {org: half for half in ("dev", "test") for org in (data.get(half) or {})}
-    assignment = make_split(policies, previous, new_half, new_even)
+    round_ids = ids_added_since(round_since) if round_since else None
+    assignment = make_split(policies, previous, new_half, new_even, round_ids)
     halves: dict[str, dict[str, list[str]]] = {"dev": {}, "test": {}}
     for p in policies:
         halves[assignment[p.organisation]].setdefault(p.organisation, []).append(p.id)
@@ -618,14 +625,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="split: organisations new to split.yaml all go to this half")
     parser.add_argument("--new-even", action="store_true",
                         help="split: place organisations new to split.yaml by the rule, balanced among themselves")
+    parser.add_argument("--round-since", default="", metavar="COMMIT",
+                        help="split --new-even: also count the organisations added since COMMIT (the round's earlier "
+                             "batches, already placed) in the balance")
     args = parser.parse_args(argv)
     if args.new_half and args.new_even:
         parser.error("--new-half and --new-even exclude each other")
+    if args.round_since and not args.new_even:
+        parser.error("--round-since goes with --new-even")
     try:
         if args.command == "score":
             return score_command(args)
         if args.command == "split":
-            return split(args.new_half, args.new_even)
+            return split(args.new_half, args.new_even, args.round_since)
         return {"stats": stats, "check": check}[args.command]()
     except CorpusError as exc:
         print(f"error: {shown(str(exc))}", file=sys.stderr)

@@ -57,3 +57,15 @@ def test_new_even_balances_new_organisations_among_themselves_and_keeps_old_ones
     # without --new-even the balance rule counts the old ones too: seven of the eight go to test
     plain = corpus.make_split(old + new, previous=previous)
     assert [plain[f"New Org {n}"] for n in range(8)].count("test") == 7
+
+
+def test_new_even_with_the_round_counts_earlier_batches_of_the_round() -> None:
+    old = [policy(f"old-{n}", f"Old Org {n}") for n in range(6)]
+    first_batch = [policy(f"first-{n}", f"First Org {n}") for n in range(3)]
+    previous = {f"Old Org {n}": "dev" for n in range(6)} | {f"First Org {n}": "test" for n in range(3)}
+    second_batch = [policy(f"second-{n}", f"Second Org {n}") for n in range(3)]
+    every = old + first_batch + second_batch
+    round_ids = {p.id for p in first_batch + second_batch}
+    placed = corpus.make_split(every, previous=previous, new_even=True, round_ids=round_ids)
+    assert {org: placed[org] for org in previous} == previous
+    assert {placed[f"Second Org {n}"] for n in range(3)} == {"dev"}  # evens the round: 3 test, 3 dev
