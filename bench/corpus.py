@@ -352,8 +352,11 @@ def check_labels(path: Path, policies: dict[str, Policy], texts: dict[str, list[
     problems = []
     if data.get("id") != policy_id:
         problems.append(f"{path}: id '{data.get('id')}' differs from the file name '{policy_id}'")
-    if labeller and str(data.get("labeller")) != labeller:
-        problems.append(f"{path}: labeller '{data.get('labeller')}' differs from the file name '{labeller}'")
+    named = data.get("labeller")
+    if named is None and isinstance(data.get("labellers"), list) and len(data["labellers"]) == 1:
+        named = data["labellers"][0]  # a raw file may name its one labeller as `labellers: [p]`
+    if labeller and str(named) != labeller:
+        problems.append(f"{path}: labeller '{named}' differs from the file name '{labeller}'")
     policy = policies.get(policy_id)
     if policy is None:
         return [*problems, f"{path}: no policy folder corpus/policies/{policy_id}"]
