@@ -1,5 +1,6 @@
-"""bench/corpus.py: round-2 organisations go to the half named, every earlier assignment is kept,
-and a subset of a half can be named by a file of ids."""
+"""bench/corpus.py: round-2 organisations go to the half named, round-3 ones (--new-even) are balanced
+among themselves, every earlier assignment is kept, a subset of a half can be named by a file of ids,
+and a raw labels file may name its labeller as `labellers: [x]`."""
 from __future__ import annotations
 
 import importlib.util
@@ -69,3 +70,13 @@ def test_new_even_with_the_round_counts_earlier_batches_of_the_round() -> None:
     placed = corpus.make_split(every, previous=previous, new_even=True, round_ids=round_ids)
     assert {org: placed[org] for org in previous} == previous
     assert {placed[f"Second Org {n}"] for n in range(3)} == {"dev"}  # evens the round: 3 test, 3 dev
+
+
+def test_a_raw_labels_file_may_name_its_labeller_as_a_one_item_labellers_list(tmp_path: Path) -> None:
+    pid = "a-privacy-2020"
+    policies = {pid: corpus.Policy(tmp_path / pid, {"organisation": "A", "era": "pre-ccpa", "format": "md"})}
+    for body, wrong in (("labeller: p", False), ("labellers: [p]", False), ("labellers: [q]", True)):
+        raw = tmp_path / f"{pid}.p.yaml"
+        raw.write_text(f"id: {pid}\n{body}\nfacts: {{}}\n", encoding="utf-8")
+        problems = corpus.check_labels(raw, policies, {pid: [""]})
+        assert any("labeller" in problem for problem in problems) == wrong, problems
