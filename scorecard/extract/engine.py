@@ -289,9 +289,9 @@ def detect(document: Document, lowered: str, starts: list[int], practice: Practi
         woken = set(practice.always)
         for word in words:
             woken.update(practice.by_literal.get(word, ()))
-        rules = practice.rules
-        here = [hit for n in sorted(woken)
-                if (hit := apply_rule(rules[n], document, i, text, detectors, texts, words)) is not None]
+        rules, tests = practice.rules, practice.tests
+        here = [hit for n in sorted(woken) if tests[n](text)
+                and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
         if here and not (practice.skip is not None and practice.skip.search(text)):
             if lead is not None:

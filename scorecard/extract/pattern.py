@@ -16,6 +16,7 @@ engine tests (one Aho-Corasick pass) before running a pattern at all.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 REACH = 200  # characters or repetitions an unanchored loop may cover: longer than any clause
@@ -179,7 +180,24 @@ def bounded(source: str) -> str:
 def _write_branch(items: list[Node], top: bool = False, reach: int = REACH) -> str:
     if top and _anchored(items):
         reach = SENTENCE_REACH  # re tries a ^-anchored branch once, not at every position
-    return "".join(_write(node, reach) for node in items)
+    return "".join(_write(node, reach) for node in _anchors_first(items))
+
+
+def _anchors_first(items: list[Node]) -> list[Node]:
+    """Each run of zero-width items with its anchors (\\b, ^) before its lookarounds: they test the same
+    position, so the order does not change what matches, and re tries a search at every position,
+    where a word boundary fails at once and nine lookbehinds ("(?<!have )(?<!has )...\\b") do not."""
+    out: list[Node] = []
+    run: list[Node] = []
+    for node in [*items, None]:
+        if node is not None and node.kind in ("anchor", "assert"):
+            run.append(node)
+            continue
+        out += [n for n in run if n.kind == "anchor"] + [n for n in run if n.kind == "assert"]
+        run = []
+        if node is not None:
+            out.append(node)
+    return out
 
 
 def _anchored(items: list[Node]) -> bool:
@@ -315,3 +333,122 @@ COMMON = frozenset(["you", "your", "we", "our", "us", "will", "shall", "may", "c
 def selectivity(words: set[str]) -> int:
     """How well a set of literals filters: its least selective member decides; common words count as short."""
     return min(len(w.strip()) - (10 if w.strip() in COMMON else 0) for w in words)
+
+
+# --- a literal formula: which literals, and in which combinations, every match contains -------------
+
+# A formula is a literal (str), ("and", parts) or ("or", parts); None is "no test" (always true).
+Formula = str | tuple[str, tuple["Formula", ...]]
+FORMULA_DEPTH = 12  # nesting kept in a formula: deeper parts are left out (still a necessary condition)
+MIN_LITERAL = 2  # characters (spaces aside) a literal needs to be worth a test
+
+
+def literal_formula(source: str) -> Formula | None:
+    """A condition on the literals of a text that holds whenever `source` matches in it: every match
+    contains each literal run no match can skip, and one of the branches of each group it cannot skip
+    (a literal run before a group runs on into each branch: "do not (?:sell|rent)" needs "do not sell"
+    or "do not rent"). Tested with `in` before the pattern runs (engine.apply_rule): far cheaper than
+    a search of a pattern that starts with a word boundary and alternations, which `re` tries at
+    every position."""
+    return _or([_seq_formula(b, "", 0) for b in parse(source)])
+
+
+def _seq_formula(items: list[Node], run: str, depth: int) -> Formula | None:
+    parts: list[Formula | None] = []
+    for node in items:
+        if node.kind == "lit":
+            run += node.text
+            continue
+        if node.kind in ("assert", "anchor"):
+            continue  # zero width: the literals around it stay adjacent
+        if node.kind == "group" and depth < FORMULA_DEPTH:
+            parts.append(_or([_seq_formula(b, run, depth + 1) for b in node.branches]))
+            run = ""
+            continue
+        parts.append(_literal(run))
+        run = ""
+        if node.kind == "repeat" and node.low >= 1 and node.child is not None and depth < FORMULA_DEPTH:
+            parts.append(_seq_formula([node.child], "", depth + 1))
+    parts.append(_literal(run))
+    return _and(parts)
+
+
+def _literal(text: str) -> str | None:
+    """A run worth testing: two characters or more, or a sign ("@", "?"); not a letter or a space alone."""
+    word = text.strip()
+    return text if len(word) >= MIN_LITERAL or (word and not word.isalnum()) else None
+
+
+def _and(parts: list[Formula | None]) -> Formula | None:
+    flat: list[Formula] = []
+    for part in parts:
+        if part is None:
+            continue
+        flat.extend(part[1] if isinstance(part, tuple) and part[0] == "and" else (part,))
+    words = [p for p in flat if isinstance(p, str)]
+    # a literal inside another literal of the same AND is implied by it
+    kept = [w for n, w in enumerate(words) if not any(v != w and w in v for v in words) and w not in words[:n]]
+    rest = [p for p in flat if not isinstance(p, str)]
+    rest = [p for n, p in enumerate(rest) if p not in rest[:n]]
+    flat = [*sorted(kept, key=len, reverse=True), *rest]
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else ("and", tuple(flat))
+
+
+def all_of(parts: list[Formula | None]) -> Formula | None:
+    """The formula that holds when all of `parts` hold."""
+    return _and(parts)
+
+
+def _or(parts: list[Formula | None]) -> Formula | None:
+    flat: list[Formula] = []
+    for part in parts:
+        if part is None:
+            return None  # one branch needs nothing: neither does the group
+        flat.extend(part[1] if isinstance(part, tuple) and part[0] == "or" else (part,))
+    words = [p for p in flat if isinstance(p, str)]
+    # a text holding "sells" holds "sell": the longer one of an OR adds nothing
+    kept = [w for n, w in enumerate(words) if not any(v != w and v in w for v in words) and w not in words[:n]]
+    rest = [p for p in flat if not isinstance(p, str)]
+    rest = [p for n, p in enumerate(rest) if p not in rest[:n] and not _holds_any(p, kept)]
+    flat = [*kept, *rest]
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else ("or", tuple(flat))
+
+
+def _holds_any(formula: Formula, words: list[str]) -> bool:
+    """An AND that requires a literal holding one of `words` adds nothing to an OR of them."""
+    if isinstance(formula, str):
+        return any(w in formula for w in words)
+    if formula[0] == "and":
+        return any(_holds_any(p, words) for p in formula[1])
+    return all(_holds_any(p, words) for p in formula[1])
+
+
+def any_of(words: set[str] | frozenset[str]) -> Formula | None:
+    """The formula that holds when one of `words` is in the text."""
+    return _or(list[Formula | None](sorted(words))) if words else None
+
+
+def formula_expression(formula: Formula, name: str = "t") -> str:
+    """`formula` as a Python expression of `in` tests on the text named `name`, literals written with repr."""
+    if isinstance(formula, str):
+        return f"{formula!r} in {name}"
+    joiner = " and " if formula[0] == "and" else " or "
+    return "(" + joiner.join(formula_expression(p, name) for p in formula[1]) + ")"
+
+
+def formula_test(formula: Formula | None) -> Callable[[str], bool] | None:
+    """One formula as a function of a text (compile_tests), or None for no test."""
+    return None if formula is None else compile_tests([formula])[0]
+
+
+def compile_tests(formulas: list[Formula | None]) -> tuple[Callable[[str], bool], ...]:
+    """Each formula as a function of a text t: one lambda of `in` tests (a tree of closures cost as much
+    as the patterns it spares). The code holds only `in`, `and`, `or` and string constants written
+    with repr, so no text of any file becomes code."""
+    source = "(" + "".join(f"lambda t: {formula_expression(f) if f is not None else 'True'},\n" for f in formulas) + ")"
+    tests: tuple[Callable[[str], bool], ...] = eval(compile(source, "<formulas>", "eval"), {"__builtins__": {}})
+    return tests

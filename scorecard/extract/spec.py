@@ -14,10 +14,11 @@ import pickle
 import re
 import stat
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import ahocorasick
 from pydantic import Field
@@ -28,7 +29,19 @@ from ..model import NOT_STATED, Rubric, Strict
 from ..resources import user_cache_dir
 from ..yamlsource import PathKey, YamlDocument, load_yaml
 from . import pattern as pattern_module
-from .pattern import COMMON, PatternSyntaxError, bounded, literal_sets, selectivity
+from .pattern import (
+    COMMON,
+    Formula,
+    PatternSyntaxError,
+    all_of,
+    any_of,
+    bounded,
+    compile_tests,
+    formula_test,
+    literal_formula,
+    literal_sets,
+    selectivity,
+)
 from .registry import PythonDetector, python_detector
 
 STRENGTH = {"strong": 0.9, "weak": 0.6}
@@ -91,6 +104,43 @@ class DetectorsFile(Strict):
 
 # --- compiled form ---------------------------------------------------------------------------
 
+class Searcher(Protocol):
+    def search(self, text: str) -> re.Match[str] | None: ...
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]: ...
+
+
+class Screened:
+    """A pattern with its literal test in front (pattern.literal_formula): it runs only on a text that
+    holds the literals every match needs, and most texts do not."""
+
+    __slots__ = ("pattern", "test")
+
+    def __init__(self, pattern: re.Pattern[str], test: Callable[[str], bool]) -> None:
+        self.pattern, self.test = pattern, test
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.test(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text)  # the same matches (a text failing the test has none), unscreened
+
+
+def screened(source: str) -> Searcher:
+    """The compiled pattern, screened by its literals when it has any."""
+    pattern = re.compile(source)
+    try:
+        test = formula_test(literal_formula(source))
+    except PatternSyntaxError:
+        test = None
+    return pattern if test is None else Screened(pattern, test)
+
+
+def _fields_only(obj: object) -> dict[str, object]:
+    """The dataclass fields of `obj`, not what its cached properties compiled (code, not data)."""
+    return {f.name: obj.__dict__[f.name] for f in fields(obj)}  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class Rule:
     """One compiled rule. Its patterns are kept as sources and compiled on first use: a policy wakes
@@ -107,6 +157,9 @@ class Rule:
     negation: str  # "drop", "ignore" or a value
     strength: float
     partial: bool = False
+    # What the cue and every `all` pattern need of a sentence's literals (pattern.literal_formula), tested
+    # before any of them runs: most sentences that wake a rule match none of its patterns.
+    formula: Formula | None = None
 
     @cached_property
     def cue(self) -> re.Pattern[str]:
@@ -117,12 +170,15 @@ class Rule:
         return tuple(re.compile(source) for source in self.all_sources)
 
     @cached_property
-    def near(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(source) for source in self.near_sources)
+    def near(self) -> tuple[Searcher, ...]:
+        return tuple(screened(source) for source in self.near_sources)
 
     @cached_property
-    def unless(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(source) for source in self.unless_sources)
+    def unless(self) -> tuple[Searcher, ...]:
+        return tuple(screened(source) for source in self.unless_sources)
+
+    def __getstate__(self) -> dict[str, object]:
+        return _fields_only(self)  # compiled patterns and tests are made again on first use
 
 
 @dataclass(frozen=True)
@@ -145,16 +201,24 @@ class Practice:
     always: tuple[int, ...] = ()
 
     @cached_property
+    def tests(self) -> tuple[Callable[[str], bool], ...]:
+        """Per rule, whether a sentence holds the literals its patterns need (Rule.formula): tried first."""
+        return compile_tests([rule.formula for rule in self.rules])
+
+    @cached_property
     def trigger(self) -> re.Pattern[str] | None:
         return re.compile(self.trigger_source) if self.trigger_source is not None else None
 
     @cached_property
-    def skip(self) -> re.Pattern[str] | None:
-        return re.compile(self.skip_source) if self.skip_source is not None else None
+    def skip(self) -> Searcher | None:
+        return screened(self.skip_source) if self.skip_source is not None else None
 
     @cached_property
     def qualifiers(self) -> re.Pattern[str] | None:
         return re.compile(self.qualifiers_source) if self.qualifiers_source is not None else None
+
+    def __getstate__(self) -> dict[str, object]:
+        return _fields_only(self)
 
     def index_rules(self) -> None:
         by_literal: dict[str, list[int]] = {}
@@ -460,6 +524,14 @@ def _unknown_names(key: str, practice: PracticeSpec, known: dict[str, set[str]])
     return None
 
 
+def _formula(*sources: str) -> Formula | None:
+    """What every one of `sources` needs of a sentence's literals, all together (pattern.literal_formula)."""
+    try:
+        return all_of([literal_formula(source) for source in sources])
+    except PatternSyntaxError:
+        return None
+
+
 def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: PathKey) -> Practice:
     rules = []
     for value, specs in spec.values.items():
@@ -478,7 +550,8 @@ def _compile_practice(c: _Compiler, key: str, spec: PracticeSpec, loc: PathKey) 
                 needs_also=tuple(frozenset(n) for n in needs[1:]),
                 all_sources=also, near_sources=c.sources(rule.near, (*rloc, "near")),
                 unless_sources=c.sources(rule.unless, (*rloc, "unless")), negation=rule.negation,
-                strength=STRENGTH[rule.strength], partial=rule.partial))
+                strength=STRENGTH[rule.strength], partial=rule.partial,
+                formula=all_of([_formula(cue, *also), *(any_of(set(n)) for n in needs)])))
     priority = list(spec.priority) + [v for v in spec.values if v not in spec.priority]
     python = None
     if spec.python:
