@@ -27,13 +27,21 @@ MAX_WINNING = 4  # evidence sentences cited for the value given
 MAX_LOSING = 2  # ... and for each value it beat
 
 
-def literal_hits(document: Document, lowered: str, starts: list[int], detectors: Detectors) -> dict[int, list[str]]:
-    """For each sentence, the keywords and required literals that start in it: one automaton pass."""
-    present: dict[int, list[str]] = {}  # lists, each word once: a set costs four times the memory
+Words = tuple[str, ...]  # the literals found in a sentence, sorted: one shared tuple per combination
+NO_WORDS: Words = ()
+
+
+def literal_hits(document: Document, lowered: Lowered, starts: list[int], detectors: Detectors) -> list[Words]:
+    """For each sentence, the keywords and required literals that start in it: one automaton pass.
+
+    One entry per sentence, and one tuple per combination of words, shared by every sentence that has
+    it: a list or set per sentence cost one and a half times the policy's size in memory."""
+    sentences = document.sentences
+    present: list[Words] = [NO_WORDS] * len(sentences)
     if detectors.literals.kind != ahocorasick.AHOCORASICK:
         return present
-    sentences = document.sentences
-    low, high = 0, -1  # the current sentence's span: hits come in text order
+    shared: dict[Words, Words] = {}
+    low, high, current = 0, -1, -1  # the current sentence's span: hits come in text order
     words: list[str] = []  # ... and its words (replaced at the first hit, since high starts below every pos)
     for end, word in _automaton_hits(detectors, lowered):
         pos = end - len(word) + 1
@@ -41,44 +49,70 @@ def literal_hits(document: Document, lowered: str, starts: list[int], detectors:
             i = bisect_right(starts, pos) - 1
             if i < 0 or pos >= sentences[i].end:
                 continue
-            low, high = sentences[i].start, sentences[i].end
-            words = present.setdefault(i, [])
+            if current >= 0:
+                present[current] = _shared(shared, words)
+            low, high, current = sentences[i].start, sentences[i].end, i
+            words = list(present[i])
         if word not in words:
             words.append(word)
+    if current >= 0:
+        present[current] = _shared(shared, words)
     return present
 
 
-def _automaton_hits(detectors: Detectors, lowered: str) -> Iterator[tuple[int, str]]:
+def _shared(shared: dict[Words, Words], words: list[str]) -> Words:
+    key = tuple(sorted(words))
+    return shared.setdefault(key, key)
+
+
+def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, list[int]]:
+    """Per practice, the sentences holding one of its keywords, in order: one pass for every practice,
+    each combination of words looked up once."""
+    found: dict[str, list[int]] = {key: [] for key in detectors.practices}
+    touched: dict[Words, tuple[list[int], ...]] = {}
+    for i, words in enumerate(present):
+        if not words:
+            continue
+        lists = touched.get(words)
+        if lists is None:
+            lists = touched[words] = tuple(found[key] for key, practice in detectors.practices.items()
+                                           if not practice.keyword_set.isdisjoint(words))
+        for hits in lists:
+            hits.append(i)
+    return found
+
+
+def _automaton_hits(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, str]]:
     """(end, word) of every literal in the text, in order. The automaton copies the text it reads
     at 4 bytes a character, so a big text is read a line-aligned chunk at a time (when no literal
     holds a line break, this finds the same hits)."""
-    if len(lowered) <= LOWER_CHUNK or detectors.literal_breaks:
-        return detectors.literals.iter(lowered)  # type: ignore[no-any-return]
+    if lowered.whole is not None and (len(lowered.whole) <= LOWER_CHUNK or detectors.literal_breaks):
+        return detectors.literals.iter(lowered.whole)  # type: ignore[no-any-return]
     return _chunked_hits(detectors, lowered)
 
 
-def _chunked_hits(detectors: Detectors, lowered: str) -> Iterator[tuple[int, str]]:
-    start = 0
-    while start < len(lowered):
-        end = lowered.find("\n", start + LOWER_CHUNK) + 1 or len(lowered)
-        for last, word in detectors.literals.iter(lowered[start:end]):
+def _chunked_hits(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, str]]:
+    for start, chunk in lowered.chunks():
+        for last, word in detectors.literals.iter(chunk):
             yield start + last, word
-        start = end
 
 
-def candidates(document: Document, lowered: str, starts: list[int], practice: Practice,
-               present: dict[int, list[str]]) -> list[int]:
+def candidates(document: Document, lowered: Lowered, starts: list[int], practice: Practice,
+               present: list[Words], keyword_found: list[int] | None = None) -> list[int]:
     """Indices of sentences holding one of the practice's keywords (or hit by its trigger).
 
     All patterns are case-folded (spec.fold_case) and run on `lowered`, never on the original.
+    keyword_found: the sentences holding a keyword, when keyword_hits found them for every practice.
     """
-    keywords = practice.keyword_set
-    found = {i for i, words in present.items() if not keywords.isdisjoint(words)}
+    if keyword_found is None:
+        keywords = practice.keyword_set
+        keyword_found = [i for i, words in enumerate(present) if words and not keywords.isdisjoint(words)]
+    found = set(keyword_found)
     sentences = document.sentences
     if practice.trigger is not None:
         # A group named `at` marks where the hit is (the answer after a question, say).
         group = "at" if "at" in practice.trigger.groupindex else 0
-        for match in practice.trigger.finditer(lowered):
+        for match in lowered.finditer(practice):
             pos = match.start(group)
             i = bisect_right(starts, pos) - 1
             if i >= 0 and pos < sentences[i].end:
@@ -139,7 +173,7 @@ class Texts:
     """The lower-cased document, which sentences are sliced from when needed; and each sentence's
     shape (a heading, a list item under a lead-in), found once for every practice."""
 
-    def __init__(self, lowered: str) -> None:
+    def __init__(self, lowered: Lowered) -> None:
         self.lowered = lowered
         self.shapes: dict[int, int | None] = {}
 
@@ -167,6 +201,54 @@ def _text(document: Document, i: int, texts: Texts) -> str:
 
 
 LOWER_CHUNK = 1 << 16  # characters lower-cased at a time (see lower_keeping_offsets)
+
+
+def _uncased(c: str) -> bool:
+    return c.lower() == c == c.upper() == c.casefold() == c.swapcase()
+
+
+# Characters beyond ASCII that have no case (bullets, dashes, symbols), which policies hold: a text of
+# ASCII and these lowers one ASCII letter at a time, so a piece of it lowers as it does in the whole.
+_UNCASED = "".join(c for c in map(chr, [*range(0x80, 0x100), *range(0x2000, 0x2c00), *range(0x3000, 0x3040)])
+                   if _uncased(c) and c not in "\\]^-")
+_CASED_BEYOND_ASCII = re.compile(f"[^\\x00-\\x7f{_UNCASED}]")
+
+
+class Lowered:
+    """The document lower-cased, as the patterns read it. Whole (lower_keeping_offsets) only when it
+    must be: for a text of ASCII and uncased characters, a sentence is lower-cased when it is read,
+    the automaton reads the text a lower-cased chunk at a time, and a trigger runs on the original
+    text ignoring case (the same matches there: no character beyond ASCII has a case), so a big
+    policy is not held twice (a str of one bullet is two bytes a character)."""
+
+    def __init__(self, text: str, whole: bool = False) -> None:
+        self.text = text
+        self.whole: str | None = None
+        if whole or _CASED_BEYOND_ASCII.search(text) is not None:
+            self.whole = lower_keeping_offsets(text)
+
+    def __getitem__(self, span: slice) -> str:
+        if self.whole is not None:
+            return self.whole[span]
+        return self.text[span].lower()
+
+    def chunks(self) -> Iterator[tuple[int, str]]:
+        """(offset, lower-cased piece) of line-aligned pieces of the text, in order."""
+        text = self.whole if self.whole is not None else self.text
+        start = 0
+        while start < len(text):
+            end = text.find("\n", start + LOWER_CHUNK) + 1 or len(text)
+            piece = text[start:end]
+            yield start, piece if self.whole is not None else piece.lower()
+            start = end
+
+    def finditer(self, practice: Practice) -> Iterator[re.Match[str]]:
+        """The matches of the practice's trigger in the lower-cased text."""
+        if self.whole is not None:
+            assert practice.trigger is not None
+            return practice.trigger.finditer(self.whole)
+        assert practice.trigger_anycase is not None
+        return practice.trigger_anycase.finditer(self.text)
 
 
 def lower_keeping_offsets(text: str) -> str:
@@ -264,8 +346,9 @@ def _item(document: Document, i: int) -> str | None:
     return kind if kind in (ITEM, LINE) else None
 
 
-def detect(document: Document, lowered: str, starts: list[int], practice: Practice, detectors: Detectors,
-           texts: Texts, present: dict[int, list[str]] | None = None) -> tuple[list[Hit], bool]:
+def detect(document: Document, lowered: Lowered, starts: list[int], practice: Practice, detectors: Detectors,
+           texts: Texts, present: list[Words] | None = None,
+           keyword_found: list[int] | None = None) -> tuple[list[Hit], bool]:
     """Hits for one practice, and whether its trigger touched anything at all.
 
     A list item is read with its lead-in ("you have the right to erase your personal
@@ -274,23 +357,28 @@ def detect(document: Document, lowered: str, starts: list[int], practice: Practi
     if present is None:
         present = literal_hits(document, lowered, starts, detectors)
     hits: list[Hit] = []
-    found = candidates(document, lowered, starts, practice, present)
-    empty: list[str] = []
+    found = candidates(document, lowered, starts, practice, present, keyword_found)
+    sentences = document.sentences
+    rules, tests = practice.rules, practice.tests
+    woken_by: dict[Words, list[int]] = {}  # the rules a combination of words wakes, worked out once
     for i in found:
         shape = texts.shape(document, i)
         if shape is HEADING:
             continue
-        text = _text(document, i, texts)
-        words = present.get(i, empty)
+        s = sentences[i]
+        text = lowered[s.start:s.end]
+        words = present[i]
         lead = shape
         if lead is not None:
             text = _text(document, lead, texts).rstrip().rstrip(":") + " " + text
-            words = [*words, *present.get(lead, empty)]
-        woken = set(practice.always)
-        for word in words:
-            woken.update(practice.by_literal.get(word, ()))
-        rules, tests = practice.rules, practice.tests
-        here = [hit for n in sorted(woken) if tests[n](text)
+            words = words + present[lead]
+        woken = woken_by.get(words)
+        if woken is None:
+            wake = set(practice.always)
+            for word in words:
+                wake.update(practice.by_literal.get(word, ()))
+            woken = woken_by[words] = sorted(wake)
+        here = [hit for n in woken if tests[n](text)
                 and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
         if here and not (practice.skip is not None and practice.skip.search(text)):
@@ -408,10 +496,11 @@ def run(document: Document, keys: list[str], detectors: Detectors,
         labels: dict[str, dict[str, str]] | None = None) -> dict[str, Fact]:
     """One Fact per key. labels: the rubric's label per practice and value, for notes."""
     starts = [s.start for s in document.sentences]
-    lowered = lower_keeping_offsets(document.text)
+    lowered = Lowered(document.text, whole=detectors.literal_breaks)
     texts = Texts(lowered)
     texts.starts = starts
     present = literal_hits(document, lowered, starts, detectors)
+    by_keyword = keyword_hits(present, detectors)
     facts: dict[str, Fact] = {}
     for key in keys:
         practice = detectors.practices.get(key)
@@ -419,6 +508,6 @@ def run(document: Document, keys: list[str], detectors: Detectors,
             facts[key] = Fact(practice=key, value=NOT_STATED, confidence=0.5, needs_review=True,
                               note="Nothing in this scorecard's rules looks for this practice, so it was not read.")
             continue
-        hits, touched = detect(document, lowered, starts, practice, detectors, texts, present)
+        hits, touched = detect(document, lowered, starts, practice, detectors, texts, present, by_keyword[key])
         facts[key] = resolve(document, practice, hits, touched, texts, (labels or {}).get(key))
     return facts

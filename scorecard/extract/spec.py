@@ -210,6 +210,12 @@ class Practice:
         return re.compile(self.trigger_source) if self.trigger_source is not None else None
 
     @cached_property
+    def trigger_anycase(self) -> re.Pattern[str] | None:
+        """The trigger for the original text (engine.Lowered): the same matches where no character beyond
+        ASCII has a case."""
+        return re.compile(self.trigger_source, re.IGNORECASE) if self.trigger_source is not None else None
+
+    @cached_property
     def skip(self) -> Searcher | None:
         return screened(self.skip_source) if self.skip_source is not None else None
 

@@ -39,11 +39,16 @@ def read_policy(path: Path) -> Document:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise PolicyError(f"unsupported policy format '{suffix or path.name}' (use .txt, .md, .html or .pdf)", path)
+    # The bytes and the decoded text are passed on, never kept in a local here, so that each is freed
+    # as soon as the next stage no longer needs it: a big policy is not held several times over.
+    return parse_policy(path, _read(path))
+
+
+def _read(path: Path) -> bytes:
     try:  # the size limit is checked by the caller (limits.check_policy_file), once, with the user's option
-        data = read_regular(path)
+        return read_regular(path)
     except ScorecardError as exc:
         raise PolicyError(exc.message, path) from None
-    return parse_policy(path, data)
 
 
 def parse_policy(path: Path, data: bytes) -> Document:
@@ -53,7 +58,9 @@ def parse_policy(path: Path, data: bytes) -> Document:
         document = _document(path, pdf_blocks(data, path), "pdf")
     else:
         fmt = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(suffix, "txt")
-        document = parse_text(decode_bytes(data, path), fmt, path)
+        holder = [decode_bytes(data, path)]
+        del data  # the caller's reference, if it kept one, still holds the bytes
+        document = _parse_owned(holder, fmt, path)
     if not document.sentences:
         raise PolicyError("no policy text found (the file is empty or holds no sentences)", path)
     return document
@@ -61,7 +68,14 @@ def parse_policy(path: Path, data: bytes) -> Document:
 
 def parse_text(text: str, fmt: str = "txt", path: Path | None = None) -> Document:
     """A Document from text already in memory (fmt: txt, md or html); may have no sentences."""
+    return _parse_owned([text], fmt, path)
+
+
+def _parse_owned(holder: list[str], fmt: str, path: Path | None) -> Document:
+    """parse_text of the text in `holder`, which is emptied: the blocks' reader then holds the only
+    reference this stage has, and the text is freed once it is read, before the document is made."""
     path = path or Path(f"<{fmt}>")
+    text = holder.pop()
     blocks: Iterable[Block]
     if fmt == "md":
         blocks = markdown_blocks(text)
@@ -69,6 +83,7 @@ def parse_text(text: str, fmt: str = "txt", path: Path | None = None) -> Documen
         blocks = html_blocks(text)
     else:
         blocks = text_blocks(text)
+    del text
     return _document(path, blocks, fmt)
 
 

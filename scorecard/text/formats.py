@@ -16,7 +16,8 @@ import functools
 import html as html_lib
 import io
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
 from itertools import pairwise
 from pathlib import Path
@@ -60,23 +61,24 @@ class _Layout(NamedTuple):
 _TEXT_SLACK = 0.05  # plain text wrapped at a column: its lines end within a word of it
 
 
-def _layout(lines: list[str], pdf: bool) -> _Layout:
+def _layout(lengths: Sequence[int], ends: Sequence[int], pdf: bool) -> _Layout:
     """Was the text hard-wrapped, and at what width? Wrapped lines cluster just under one width
-    and most of them stop mid-sentence; one-paragraph-per-line text has neither."""
-    lengths = sorted(len(ln) for ln in lines if ln)
-    if len(lengths) < 4 and not pdf:
+    and most of them stop mid-sentence; one-paragraph-per-line text has neither. lengths: of every
+    line (0 for a blank one); ends: 1 where a line ends a sentence (_ENDS_SENTENCE)."""
+    nonblank = sorted(n for n in lengths if n)
+    if len(nonblank) < 4 and not pdf:
         return _Layout(0, 0.0)
-    if not lengths:
+    if not nonblank:
         return _Layout(0, 0.0)
     # the 95th percentile; of a few lines (a short PDF: "Sharing" / "We do not" / "sell your...") the longest
-    width = lengths[int(0.95 * (len(lengths) - 1))] if len(lengths) >= 20 else lengths[-1]
+    width = nonblank[int(0.95 * (len(nonblank) - 1))] if len(nonblank) >= 20 else nonblank[-1]
     if pdf:
         return _Layout(width, 0.25)
     if width > 200:
         return _Layout(0, 0.0)
-    long = [ln for ln in lines if ln and len(ln) >= 0.7 * width]
-    open_ended = sum(1 for ln in long if not _ENDS_SENTENCE.search(ln))
-    if len(long) >= 0.5 * len(lengths) and open_ended >= 0.5 * len(long):
+    long = [n for n, length in enumerate(lengths) if length and length >= 0.7 * width]
+    open_ended = sum(1 for n in long if not ends[n])
+    if len(long) >= 0.5 * len(nonblank) and open_ended >= 0.5 * len(long):
         return _Layout(width, _TEXT_SLACK)
     return _Layout(0, 0.0)
 
@@ -154,65 +156,98 @@ def _title_after(prev: str, line: str, following: str | None, layout: _Layout) -
     return looks_like_heading(line) and not _full(line, following, layout)
 
 
-def text_blocks(text: str, pdf: bool = False) -> list[Block]:
-    """Plain text (or a PDF's text layer) -> paragraphs, list items and guessed headings."""
-    # A line of bullet glyphs alone (a PDF's list markers, laid out apart from their items) is dropped.
-    raw_lines = [ln.strip() for ln in normalize(text).split("\n")]
-    lines: list[str] = []
-    bulleted: set[int] = set()  # lines whose bullet glyph stood alone on the line before (a PDF's)
-    for ln in raw_lines:
-        if _BARE_BULLETS.match(ln):
-            bulleted.add(len(lines))
+_NORMALIZE_CHUNK = 1 << 16  # characters normalized at a time (see _normalized_lines)
+
+
+def _normalized_lines(text: str) -> Iterator[str]:
+    """The lines of normalize(text), stripped, a line-aligned chunk at a time: the same lines (nothing
+    normalize does reaches across a line break), without a normalized copy of the whole text."""
+    start = 0
+    while True:
+        cut = text.find("\n", start + _NORMALIZE_CHUNK) if len(text) - start > 2 * _NORMALIZE_CHUNK else -1
+        if cut < 0:
+            chunk = normalize(text[start:])
         else:
-            lines.append(ln)
-    layout = _layout(lines, pdf)
-    blocks: list[Block] = []
+            chunk = normalize(text[start:cut + 1])[:-1]  # ends with the line break, kept as it is
+        for line in chunk.split("\n"):
+            yield line.strip()
+        if cut < 0:
+            return
+        start = cut + 1
+
+
+def _text_lines(text: str) -> Iterator[tuple[str, bool]]:
+    """The lines of the text but bullet glyphs standing alone (a PDF's list markers, laid out apart
+    from their items), each with whether such a glyph stood on the line before."""
+    bullet = False
+    for line in _normalized_lines(text):
+        if _BARE_BULLETS.match(line):
+            bullet = True
+            continue
+        yield line, bullet
+        bullet = False
+
+
+def text_blocks(text: str, pdf: bool = False) -> Iterator[Block]:
+    """Plain text (or a PDF's text layer) -> paragraphs, list items and guessed headings.
+
+    Read twice, a line at a time: once for the layout (line lengths), once for the blocks, which are
+    given as they are made. Neither the lines nor the blocks of a big policy are ever all held at once."""
+    lengths = array("l")
+    ends = bytearray()
+    for line, _bullet in _text_lines(text):
+        lengths.append(len(line))
+        ends.append(1 if _ENDS_SENTENCE.search(line) else 0)
+    layout = _layout(lengths, ends, pdf)
+    del lengths, ends
     paragraph: list[str] = []
-    first = 0  # index of the paragraph's first line
+    item = False  # the paragraph is a list item (its bullet glyph stood alone before it, or it has a marker)
 
     def paragraph_block() -> Block:
-        return Block("\n".join(paragraph), item=first in bulleted or bool(_BULLET_START.match(paragraph[0])))
+        return Block("\n".join(paragraph), item=item)
 
+    lines = _text_lines(text)
+    current = next(lines, None)
     skip = False
-    for i, line in enumerate(lines):
+    while current is not None:
+        line, bulleted = current
+        current = next(lines, None)
         if skip:
             skip = False
             continue
         if not line:
             if paragraph:
-                blocks.append(paragraph_block())
+                yield paragraph_block()
                 paragraph = []
             continue
-        following = lines[i + 1] if i + 1 < len(lines) and lines[i + 1] else None
-        in_item = bool(paragraph) and (first in bulleted or bool(_BULLET_START.match(paragraph[0])))
-        if paragraph and _continues(paragraph[-1], line, layout, in_item) \
+        following = current[0] if current is not None and current[0] else None
+        if paragraph and _continues(paragraph[-1], line, layout, item) \
                 and not _title_after(paragraph[-1], line, following, layout):
             paragraph.append(line)
             continue
         if paragraph:
-            blocks.append(paragraph_block())
+            yield paragraph_block()
             paragraph = []
         if _HASH_HEADING.match(line):  # "## Information we sell": a Markdown-style title in plain text
-            blocks.append(Block(_HASH_HEADING.sub("", line), heading=True))
+            yield Block(_HASH_HEADING.sub("", line), heading=True)
         elif layout.width and following is not None and _two_line_heading(line, following, layout):
-            blocks.append(Block(f"{line}\n{following}", heading=True))
+            yield Block(f"{line}\n{following}", heading=True)
             skip = True
         elif _heading_line(line, following, layout):
-            blocks.append(Block(line, heading=True))
+            yield Block(line, heading=True)
         elif (following is None or following[0].isupper()) and (not layout.width or following is None
                                                                  or not _full(line, following, layout)) \
                 and looks_like_plain_title(line):
-            blocks.append(Block(line, heading=True, said=True))  # a paragraph of its own: "Billing information"
+            yield Block(line, heading=True, said=True)  # a paragraph of its own: "Billing information"
         else:
             if not paragraph:
-                first = i
+                item = bulleted or bool(_BULLET_START.match(line))
             paragraph.append(line)
     if paragraph:
-        blocks.append(paragraph_block())
-    return blocks
+        yield paragraph_block()
 
 
-def pdf_blocks(data: bytes, path: Path) -> list[Block]:
+def pdf_blocks(data: bytes, path: Path) -> Iterator[Block]:
     """A PDF's text layer -> blocks. Each page is read once: pypdf's plain text, and through its
     visitor where each piece of that text sits, which tells list items and paragraph starts."""
     import logging

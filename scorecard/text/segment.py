@@ -49,7 +49,9 @@ class Builder:
     """Appends lines to the normalized text, remembering headings and sentence spans."""
 
     def __init__(self) -> None:
-        self.parts: list[str] = []
+        # The text as UTF-8, appended line by line: a list of the lines and then their join held the
+        # text three times over (a str of one non-Latin-1 character is two bytes a character).
+        self.out = bytearray()
         self.pos = 0
         self.section = ""
         self.spans: list[Sentence] = []  # made here, not from tuples later: a table of cells has many
@@ -58,8 +60,10 @@ class Builder:
 
     def add_line(self, line: str, heading: bool, said: bool = False, item: bool = False) -> None:
         start = self.pos
-        self.parts.append(line)
-        self.pos += len(line) + 1  # the "\n" joining lines
+        if start:
+            self.out += b"\n"  # the "\n" joining lines
+        self.out += line.encode("utf-8", "surrogatepass")
+        self.pos += len(line) + 1
         if heading:
             self._flush_bare()
             self.headings.append((start, start + len(line), self.section))
@@ -92,7 +96,7 @@ class Builder:
 
     @property
     def text(self) -> str:
-        return "\n".join(self.parts)
+        return self.out.decode("utf-8", "surrogatepass")
 
 
 def _sentences_in_line(line: str) -> list[tuple[int, int]]:
@@ -182,7 +186,10 @@ def segment_blocks(blocks: Iterable[Block], normalized: bool = False) -> tuple[s
                 line = runon[1]
             builder.add_line(line, heading=False, item=block.item)
     builder.finish()
-    return builder.text, builder.spans, [(a, b) for a, b, _ in builder.headings]
+    del blocks  # a generator over the source text: done, so the text is free before the result is made
+    text = builder.text
+    builder.out = bytearray()
+    return text, builder.spans, [(a, b) for a, b, _ in builder.headings]
 
 
 # "third-\nparty", "GDPR/\nCCPA": the line broke inside a word, so no space goes there.
