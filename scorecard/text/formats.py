@@ -165,10 +165,8 @@ def _normalized_lines(text: str) -> Iterator[str]:
     start = 0
     while True:
         cut = text.find("\n", start + _NORMALIZE_CHUNK) if len(text) - start > 2 * _NORMALIZE_CHUNK else -1
-        if cut < 0:
-            chunk = normalize(text[start:])
-        else:
-            chunk = normalize(text[start:cut + 1])[:-1]  # ends with the line break, kept as it is
+        # a chunk ends with its line break, which normalize keeps as it is: dropped before the split
+        chunk = normalize(text[start:]) if cut < 0 else normalize(text[start:cut + 1])[:-1]
         for line in chunk.split("\n"):
             yield line.strip()
         if cut < 0:
