@@ -143,17 +143,26 @@ def to_html(blocks: list[Block]) -> str:
             + "<main><article>\n" + article_html(blocks) + "\n</article></main>" + FOOTER + "</body></html>")
 
 
-def to_pdf(blocks: list[Block], path: Path) -> None:
-    from weasyprint import HTML
-
-    page = ("<!doctype html><html><head><meta charset='utf-8'><style>@page{size:A4;margin:2cm}"
+def pdf_page(blocks: list[Block]) -> str:
+    """The HTML page WeasyPrint draws the .pdf form from."""
+    return ("<!doctype html><html><head><meta charset='utf-8'><style>@page{size:A4;margin:2cm}"
             "body{font:11pt sans-serif} h2{font-size:14pt}</style></head><body>"
             + article_html(blocks) + "</body></html>")
+
+
+def render_pdf(page: str, path: Path) -> None:
+    from weasyprint import HTML
+
     HTML(string=page).write_pdf(path)
 
 
-def write_form(form: str, blocks: list[Block], folder: Path, original: Path | None = None) -> Path:
-    """The policy in one form, written into folder; the unwrapped .txt of a .txt policy is the file as is."""
+PdfRenderer = Callable[[str, Path], None]  # (pdf_page's HTML, where to write the PDF)
+
+
+def write_form(form: str, blocks: list[Block], folder: Path, original: Path | None = None,
+               render: PdfRenderer = render_pdf) -> Path:
+    """The policy in one form, written into folder; the unwrapped .txt of a .txt policy is the file as is.
+    `render` draws the .pdf form (the tests pass one that keeps each PDF it drew, keyed by its page)."""
     folder.mkdir(parents=True, exist_ok=True)
     writers: dict[str, Callable[[], str]] = {
         "txt": lambda: to_txt(blocks), "txt-wrapped": lambda: to_txt(blocks, WIDTH),
@@ -164,7 +173,7 @@ def write_form(form: str, blocks: list[Block], folder: Path, original: Path | No
     if form == "txt" and original is not None and original.suffix == ".txt":
         path.write_bytes(original.read_bytes())
     elif form == "pdf":
-        to_pdf(blocks, path)
+        render(pdf_page(blocks), path)
     else:
         path.write_text(writers[form](), encoding="utf-8")
     return path
@@ -179,16 +188,33 @@ def sentences_of(path: Path) -> list[tuple[str, str]]:
     return [(document.quote(s), s.section) for s in document.sentences]
 
 
-def compare(policy: Path, folder: Path, rubric: Rubric, forms: tuple[str, ...] = FORMS) -> dict[str, dict[str, tuple[str, str]]]:
-    """For each form, the practices whose value differs from the unwrapped .txt: {form: {key: (txt, form)}}."""
+@dataclass(frozen=True)
+class Baseline:
+    """What every form of a policy is compared with: its blocks and the facts of its unwrapped .txt."""
+
+    blocks: list[Block]
+    facts: dict[str, str]
+
+
+def baseline_of(policy: Path, folder: Path, rubric: Rubric) -> Baseline:
+    """The blocks of a policy and the facts of its unwrapped .txt (written into folder as txt.txt)."""
     blocks = blocks_of(policy)
-    baseline = facts_of(write_form("txt", blocks, folder, policy), rubric)
+    return Baseline(blocks, facts_of(write_form("txt", blocks, folder, policy), rubric))
+
+
+def compare(policy: Path, folder: Path, rubric: Rubric, forms: tuple[str, ...] = FORMS,
+            baseline: Baseline | None = None,
+            render: PdfRenderer = render_pdf) -> dict[str, dict[str, tuple[str, str]]]:
+    """For each form, the practices whose value differs from the unwrapped .txt: {form: {key: (txt, form)}}.
+    `baseline`: baseline_of(policy) computed before (the tests share it between the tests of one policy)."""
+    if baseline is None:
+        baseline = baseline_of(policy, folder, rubric)
     result = {}
     for form in forms:
         if form == "txt":
             continue
-        got = facts_of(write_form(form, blocks, folder, policy), rubric)
-        result[form] = {k: (baseline[k], got[k]) for k in baseline if got.get(k) != baseline[k]}
+        got = facts_of(write_form(form, baseline.blocks, folder, policy, render), rubric)
+        result[form] = {k: (baseline.facts[k], got[k]) for k in baseline.facts if got.get(k) != baseline.facts[k]}
     return result
 
 

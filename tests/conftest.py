@@ -16,7 +16,7 @@ from scorecard.build import BuildOptions, build
 
 from .helpers import copy_providers, make_provider, rubric_data
 
-pytest_plugins = ["tests.cputime"]  # --cpu-durations=N
+pytest_plugins = ["tests.cputime", "tests.distribute"]  # --cpu-durations=N; the xdist groups and order
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -4,6 +4,9 @@ waited for: builds, PDF workers, chromium), with the suite's total.
 Wall times (`--durations`) say little on a loaded or shared machine; CPU seconds are what a test costs
 wherever it runs. A session fixture's cost lands on the first test that asks for it. Works under xdist:
 each worker measures its own tests and the figures travel back in the test reports.
+
+The figures are also kept in the pytest cache (`scorecard/cpu-seconds`, merged run after run): tests/distribute.py
+hands the costliest tests to the xdist workers first.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from collections.abc import Generator
 import pytest
 
 KEY = "cpu_seconds"
+RECORD = "scorecard/cpu-seconds"
 
 
 def _cpu() -> float:
@@ -44,21 +48,45 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 _START = pytest.StashKey[float]()
 
 
+def test_id(nodeid: str) -> str:
+    """A node id without the "@group" xdist's loadgroup appends in the workers."""
+    return nodeid.rsplit("@", 1)[0] if nodeid.rfind("@") > nodeid.rfind("]") else nodeid
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     path = _LOG.get("path")
-    if path and report.when == "teardown":
+    if report.when == "teardown" and "path" in _LOG:  # the controller, or a run without xdist
         for key, value in report.user_properties:
             if key == KEY:
-                with open(path, "a", encoding="utf-8") as log:
-                    log.write(f"{value:.2f}\t{report.nodeid}\n")
+                _MEASURED[test_id(report.nodeid)] = round(float(value), 3)
+                if path:
+                    with open(path, "a", encoding="utf-8") as log:
+                        log.write(f"{value:.2f}\t{report.nodeid}\n")
 
 
 _LOG: dict[str, str] = {}
+_MEASURED: dict[str, float] = {}  # this run's figures, merged into the record at the end
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) writes the log
         _LOG["path"] = config.getoption("cpu_log") or ""
+
+
+def read_record(config: pytest.Config) -> dict[str, float]:
+    """The CPU seconds of each test in earlier runs (node id -> seconds), from the pytest cache."""
+    cache = getattr(config, "cache", None)
+    data = cache.get(RECORD, {}) if cache is not None else {}
+    return {k: float(v) for k, v in data.items() if isinstance(v, (int, float))} if isinstance(data, dict) else {}
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    cache = getattr(session.config, "cache", None)
+    if cache is None or not _MEASURED or hasattr(session.config, "workerinput"):
+        return
+    record = read_record(session.config)
+    record.update(_MEASURED)
+    cache.set(RECORD, dict(sorted(record.items())))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:

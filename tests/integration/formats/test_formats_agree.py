@@ -3,13 +3,25 @@
 
 For every policy of the corpus (corpus/policies; the bundled seeds when it is absent), the forms
 are generated in tmp_path from the blocks the reader finds (bench/formats_agree.py, which also
-measures the agreement rate) and must give the ten facts of the unwrapped .txt. PDFs take about a
-second each, so the default run renders the seeds and ten corpus policies; `-m slow` renders all.
+measures the agreement rate) and must give the ten facts of the unwrapped .txt. PDFs take a few
+seconds each (drawing them, then reading them back), so `make check` (`-m "not slow"`) renders the seeds
+and ten corpus policies; `make test` and CI render all.
+
+Cost, without changing what is checked: the text-forms test and the PDF test of one policy share one xdist
+group (one worker), so the policy's baseline (its blocks and the facts of its unwrapped .txt) is computed
+once; and the PDFs WeasyPrint draws are kept in the pytest cache folder by content (`render_pdf` below),
+so a run draws only the pages, or with a renderer, that changed. Every PDF is still read back by scorecard
+(pypdf) and extracted in every run.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.metadata
 import importlib.util
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,29 +65,107 @@ def _id(path: Path) -> str:
     return path.parent.name
 
 
-def _check(policy: Path, forms: tuple[str, ...], folder: Path) -> None:
+def _grouped(policies: list[Path]) -> list[object]:
+    """One xdist group per policy: its text-forms and PDF tests run in one worker, which reads it once."""
+    return [pytest.param(p, id=_id(p), marks=pytest.mark.xdist_group(f"formats-{_id(p)}")) for p in policies]
+
+
+# --- what the tests of one policy share ---------------------------------------------------------
+
+RENDERER_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pyphen", "fonttools")
+NATIVE_LIBRARIES = ("pango", "harfbuzz", "fontconfig", "freetype", "fribidi")
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+
+
+@functools.cache
+def renderer_id() -> str:
+    """Everything besides the page that decides the PDF WeasyPrint writes: the versions of WeasyPrint and the
+    Python packages it lays out and writes with, the native libraries it loaded (Pango, HarfBuzz, fontconfig,
+    FreeType, FriBidi: their files), the font files installed, and bench/formats_agree.py (the page's style)."""
+    import weasyprint.text.ffi  # noqa: F401  (loads the native libraries)
+
+    parts = [f"{name} {importlib.metadata.version(name)}" for name in RENDERER_PACKAGES]
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            loaded = {line.split()[-1] for line in maps if "/" in line}
+    except OSError:  # not Linux: the Python packages and fonts still count
+        loaded = set()
+    files = sorted(path for path in loaded if any(name in Path(path).name for name in NATIVE_LIBRARIES))
+    for folder in FONT_DIRS:
+        for where, _dirs, names in os.walk(os.path.expanduser(folder)):
+            files += sorted(os.path.join(where, name) for name in names)
+    for path in files:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        parts.append(f"{path} {info.st_size} {info.st_mtime_ns}")
+    parts.append(Path(agree.__file__).read_text(encoding="utf-8"))
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def render_pdf(request: pytest.FixtureRequest) -> agree.PdfRenderer:
+    """agree.render_pdf, keeping each PDF it draws in the pytest cache folder under the hash of its page and
+    renderer_id(): an unchanged page is copied from there, not drawn again. `pytest --cache-clear` (or
+    `-p no:cacheprovider`) draws every one."""
+    cache = getattr(request.config, "cache", None)
+    if cache is None:
+        return agree.render_pdf
+    folder = Path(cache.mkdir("formats-pdf"))
+
+    def render(page: str, path: Path) -> None:
+        key = hashlib.sha256(f"{renderer_id()}\0{page}".encode("utf-8", "surrogatepass")).hexdigest()
+        kept = folder / f"{key}.pdf"
+        try:
+            path.write_bytes(kept.read_bytes())
+            return
+        except FileNotFoundError:
+            pass
+        agree.render_pdf(page, path)
+        temporary = folder / f".{key}.{os.getpid()}"
+        temporary.write_bytes(path.read_bytes())
+        os.replace(temporary, kept)  # whole or not at all, whichever worker writes it last
+
+    return render
+
+
+@pytest.fixture(scope="session")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], agree.Baseline]:
+    """agree.baseline_of(policy), once per policy and worker."""
+    root = tmp_path_factory.mktemp("baselines")
+
+    @functools.cache
+    def of(policy: Path) -> agree.Baseline:
+        return agree.baseline_of(policy, root / _id(policy), RUBRIC)
+
+    return of
+
+
+def _check(policy: Path, forms: tuple[str, ...], folder: Path, baseline: Callable[[Path], agree.Baseline],
+           render: agree.PdfRenderer = agree.render_pdf) -> None:
     known = {form for name, form in KNOWN if name == _id(policy)}
-    result = agree.compare(policy, folder, RUBRIC, ("txt", *forms))
+    result = agree.compare(policy, folder, RUBRIC, ("txt", *forms), baseline(policy), render)
     failing = {form: diff for form, diff in result.items() if diff and form not in known}
     assert not failing, f"{_id(policy)}: " + "; ".join(
         f"{form}: " + ", ".join(f"{k} {a} in .txt, {b} here" for k, (a, b) in diff.items())
         for form, diff in failing.items())
 
 
-@pytest.mark.parametrize("policy", POLICIES + [p for p in SEEDS if p not in POLICIES], ids=_id)
-def test_text_forms_give_the_facts_of_the_unwrapped_txt(policy, tmp_path):
-    _check(policy, TEXT_FORMS, tmp_path)
+@pytest.mark.parametrize("policy", _grouped(POLICIES + [p for p in SEEDS if p not in POLICIES]))
+def test_text_forms_give_the_facts_of_the_unwrapped_txt(policy, tmp_path, baseline):
+    _check(policy, TEXT_FORMS, tmp_path, baseline)
 
 
-@pytest.mark.parametrize("policy", PDF_SAMPLE, ids=_id)
-def test_pdf_gives_the_facts_of_the_unwrapped_txt(policy, tmp_path):
-    _check(policy, ("pdf",), tmp_path)
+@pytest.mark.parametrize("policy", _grouped(PDF_SAMPLE))
+def test_pdf_gives_the_facts_of_the_unwrapped_txt(policy, tmp_path, baseline, render_pdf):
+    _check(policy, ("pdf",), tmp_path, baseline, render_pdf)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("policy", [p for p in POLICIES if p not in PDF_SAMPLE], ids=_id)
-def test_pdf_of_every_corpus_policy(policy, tmp_path):
-    _check(policy, ("pdf",), tmp_path)
+@pytest.mark.parametrize("policy", _grouped([p for p in POLICIES if p not in PDF_SAMPLE]))
+def test_pdf_of_every_corpus_policy(policy, tmp_path, baseline, render_pdf):
+    _check(policy, ("pdf",), tmp_path, baseline, render_pdf)
 
 
 # --- generated texts: one behaviour each, in every form ---------------------------------------
