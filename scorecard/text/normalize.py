@@ -99,7 +99,9 @@ def looks_like_plain_title(line: str) -> bool:
     "Billing information"): a title when it stands alone, but as likely a statement, so the caller
     keeps it as a sentence too."""
     line = line.strip()
-    if not 2 < len(line) <= 70 or line[-1] in ".,;:!" or not line[0].isupper() or _LIST_SEPARATORS.search(line):
+    # a closing quote after the full stop still ends a sentence: 'this may be considered a "sale."'
+    if not 2 < len(line) <= 70 or line.rstrip("\"'\u201d\u2019")[-1:] in tuple(".,;:!") or not line[0].isupper() \
+            or _LIST_SEPARATORS.search(line):
         return False
     words = line.rstrip("?").split()
     return (len(words) <= 10 and words[-1].lower() not in _FRAGMENT_ENDS
@@ -111,7 +113,7 @@ def looks_like_heading(line: str) -> bool:
     ALL CAPS, a question, or Title Case made of the words section titles use. A list of names
     ("Firefox; Chrome; Microsoft Edge; Safari"), a table row or a sentence fragment is not one."""
     line = line.strip()
-    if not 2 < len(line) <= 90 or line[-1] in ".,;" or line[0] in "-*•(\"'":
+    if not 2 < len(line) <= 90 or line.rstrip("\"'\u201d\u2019")[-1:] in tuple(".,;") or line[0] in "-*•(\"'":
         return False
     words = line.rstrip("?:").split()
     if len(words) > 14 or not (line[0].isupper() or line[0].isdigit()):

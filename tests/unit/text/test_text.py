@@ -231,6 +231,17 @@ def test_headings_by_structure_or_wording(text, fmt, heading):
     assert [document.text[a:b] for a, b in document.headings] == [heading]
 
 
+@pytest.mark.parametrize("line", [
+    'Under the CCPA, this may be considered a "sale."',
+    "Our partners call this 'targeted advertising.'",
+])
+def test_a_sentence_ending_in_a_quoted_word_is_not_a_heading(line):
+    # the full stop inside the closing quote still ends a sentence (normalize.looks_like_plain_title)
+    document = parse_text(f"{line}\n")
+    assert [s.kind for s in document.sentences] != ["heading"]
+    assert document.headings == [] or all(document.text[a:b] != line for a, b in document.headings)
+
+
 def test_pdf_of_a_wrapped_sentence_from_weasyprint_is_one_sentence(tmp_path):
     from weasyprint import HTML
 
