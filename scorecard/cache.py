@@ -124,39 +124,25 @@ def provider_key(provider: Provider, max_policy_mb: float | None = None) -> str:
     return digest.hexdigest()
 
 
-_READ: dict[tuple[str, int, int, int], tuple[object, str]] = {}
-
-
-def read_manifest(out: Path) -> object:
-    """The previous build's manifest as JSON data (None if unreadable). Read once per build, though the cache
-    and the list of files scorecard made both need it."""
-    return _read_manifest(out)[0]
-
-
-def _read_manifest(out: Path) -> tuple[object, str]:
-    """The manifest's data and the SHA-256 of its bytes."""
-    path = out / MANIFEST
+def read_manifest(out: Path) -> tuple[object, str]:
+    """The previous build's manifest in `out` as JSON data (None if missing or unreadable) and the SHA-256 of
+    its bytes. Read once per build, by BuildCache.open, which keeps what the build needs of it."""
     try:
-        info = path.stat()
-    except OSError:
+        raw = read_regular(out / MANIFEST, 200_000_000)
+        return json.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()
+    except (ScorecardError, ValueError):
         return None, ""
-    signature = (str(path.absolute()), info.st_ino, info.st_size, info.st_mtime_ns)
-    if signature not in _READ:
-        try:
-            raw = read_regular(path, 200_000_000)
-            found: tuple[object, str] = json.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()
-        except (ScorecardError, ValueError):
-            found = None, ""
-        _READ.clear()  # one manifest at a time
-        _READ[signature] = found
-    return _READ[signature]
+
+
+def listed_files(data: object) -> set[str] | None:
+    """The files a build wrote, from its manifest's data; None if it did not say (an older scorecard)."""
+    files = data.get("files") if isinstance(data, dict) else None
+    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else None
 
 
 def made_files(out: Path) -> set[str] | None:
     """The files the previous build wrote into `out` (from its manifest), None if it did not say."""
-    data = read_manifest(Path(out))
-    files = data.get("files") if isinstance(data, dict) else None
-    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else None
+    return listed_files(read_manifest(Path(out))[0])
 
 
 # --- the same text read and extracted once per process ---------------------------------------------------
@@ -304,6 +290,7 @@ class BuildCache:
     entries: dict[str, ProviderEntry] = field(default_factory=dict)
     hits: int = 0
     reused_files: int = 0
+    made: set[str] | None = None  # the files the previous build wrote (its manifest's list), None if unknown
     documents: dict[str, str] = field(default_factory=dict)  # a document of the site -> hash of its HTML
     _previous_entries: dict[str, ProviderEntry | None] = field(default_factory=dict)
     stamps: dict[str, Any] = field(default_factory=dict)  # slug -> [key, stamp, watched] of the previous build
@@ -316,10 +303,10 @@ class BuildCache:
              limit: float | None = None) -> BuildCache:
         """The manifest of the site in `out`; with reuse=False, none (a full build that still writes one)."""
         cache = cls(out=Path(out), analysis=analysis, render=render, pdf=pdf, limit=limit)
-        _READ.clear()  # read afresh by each build (the cache changes what it adopts), then shared in it
+        data, digest = read_manifest(cache.out)
+        cache.made = listed_files(data)
         if not reuse:
             return cache
-        data, digest = _read_manifest(cache.out)
         if isinstance(data, dict) and data.get("format") == FORMAT and data.get("analysis") == analysis \
                 and isinstance(data.get("providers"), dict):
             cache.previous = data
