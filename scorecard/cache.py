@@ -19,6 +19,7 @@ coarse clock could hide a later change), means reading and hashing it as before.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -148,29 +149,47 @@ def made_files(out: Path) -> set[str] | None:
 # --- the same text read and extracted once per process ---------------------------------------------------
 
 
-_TEXTS: dict[tuple[str, str], Document] = {}
-_FACTS: dict[tuple[object, ...], tuple[object, dict[str, Fact]]] = {}
 MEMO_SIZE = 256  # texts kept: enough for the copies of one policy among the providers of one worker's share
 _SEEDS: dict[str, dict[str, Fact]] = {}  # text digest -> facts the previous build extracted from it
 _RECORDED: dict[str, dict[str, Fact]] = {}  # text digest -> facts, of the provider being analysed
 
 
+@dataclass(frozen=True)
+class Content:
+    """The key of a cache by content: `key` (hashes and names) says what the value is made from. The inputs
+    it is made from ride along outside the key, for a miss, and are let go once used (`take`), so the cache
+    holds the values and their keys, never a policy's bytes or a document."""
+
+    key: tuple[object, ...]
+    inputs: list[Any] = field(compare=False, repr=False)
+
+    def take(self) -> list[Any]:
+        inputs = self.inputs[:]
+        self.inputs.clear()
+        return inputs
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _parsed(content: Content) -> Document:
+    from .text import parse_policy
+
+    path, data = content.take()
+    return parse_policy(path, data)
+
+
 def read_policy_once(path: Path) -> Document:
     """read_policy, reusing the Document of a file with the same bytes and format read before (providers
     that publish one policy, a snapshot identical to the policy file). The bytes are read once, then hashed."""
-    from .text import PolicyError, parse_policy
+    from .text import PolicyError
 
     path = Path(path)
     try:
         data = read_regular(path)
     except ScorecardError as exc:
         raise PolicyError(exc.message, path) from None
-    key = (path.suffix.lower(), hashlib.sha256(data).hexdigest())
-    found = _TEXTS.get(key)
-    if found is None:
-        if len(_TEXTS) >= MEMO_SIZE:
-            _TEXTS.clear()
-        found = _TEXTS[key] = parse_policy(path, data)
+    content = Content((path.suffix.lower(), hashlib.sha256(data).hexdigest()), [path, data])
+    del data  # held by `content` alone until parsed, then by nobody
+    found = _parsed(content)
     return found if found.path == path else replace(found, path=path)  # the lists are shared, never changed
 
 
@@ -180,27 +199,30 @@ def text_digest(document: Document) -> str:
     return hashlib.sha256(f"{shape}\0{document.text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _extracted(content: Content) -> dict[str, Fact]:
+    from .extract import extract
+
+    document, rubric = content.take()
+    return extract(document, rubric)
+
+
 def extract_once(document: Document, rubric: Rubric) -> dict[str, Fact]:
     """extract, reusing the facts of a document with the same text and sentences: from the previous build
     (seeded by the build, whose analysis key says rubric, detectors and code are the same), or from this
-    process for the same compiled detectors and answer labels (what extraction reads besides the document)."""
+    process for the same detectors (file, time and practices) and answer labels, what extraction reads
+    besides the document."""
     digest = text_digest(document)
     seeded = _SEEDS.get(digest)
     if seeded is not None:  # no detectors compiled for a provider whose text did not change
         _RECORDED[digest] = seeded
         return dict(seeded)
-    from .extract import detectors_for, extract
+    from .extract import detectors_key
 
-    detectors = detectors_for(rubric)
     labels = tuple((p.key, tuple((v, rule.label) for v, rule in p.values.items())) for p in rubric.practices)
-    key = (id(detectors), labels, digest)
-    found = _FACTS.get(key)
-    if found is None or found[0] is not detectors:  # the detectors are held: their id is not reused meanwhile
-        if len(_FACTS) >= MEMO_SIZE:
-            _FACTS.clear()
-        found = _FACTS[key] = (detectors, extract(document, rubric, detectors))
-    _RECORDED[digest] = found[1]
-    return dict(found[1])
+    found = _extracted(Content((detectors_key(rubric), labels, digest), [document, rubric]))
+    _RECORDED[digest] = found
+    return dict(found)
 
 
 def seed_extraction(seeds: dict[str, Any]) -> None:
