@@ -28,7 +28,6 @@ from .cache import (
     BuildCache,
     analysis_key,
     extracted_facts,
-    made_files,
     pdf_key,
     provider_key,
     render_key,
@@ -241,7 +240,7 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
         history = histories.get(card.slug)
         names = provider_file_names(card.slug, history)
         if card.slug in kept_slugs:  # its history was not computed: keep every page the last build made for it
-            made = [n for n in sorted(made_files(out) or ()) if n.startswith(f"{card.slug}/")
+            made = [n for n in sorted(cache.made or ()) if n.startswith(f"{card.slug}/")
                     and n != f"{card.slug}/scorecard.pdf"]
             names = made + [n for n in names if not n.startswith(f"{card.slug}/")] if made else names
         pages = cache.reusable(card.slug, names)
@@ -269,7 +268,7 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
     files.update(merge_comparison(render_pdfs(htmls, options.jobs, progress), report.cards, rubric, env, config,
                                   options))
     files.update(cache.entry_files())
-    report.kept = foreign_files(out, set(files))
+    report.kept = foreign_files(out, set(files), cache.made)
     files[MANIFEST] = manifest = cache.manifest(files)
     if not (options.incremental and same_site(out, {MANIFEST: manifest}) and same_site(out, files)):  # nothing changed at all: the site in place is the one this build makes
         write_site(out, files, report.kept)
@@ -456,14 +455,13 @@ def recover_leftovers(out: Path, now: float | None = None) -> None:
             continue
 
 
-def foreign_files(out: Path, writing: set[str]) -> list[str]:
+def foreign_files(out: Path, writing: set[str], made: set[str] | None) -> list[str]:
     """Files, links and empty folders in `out` that scorecard did not make (CNAME, robots.txt, .git...):
-    the next site carries them over. What scorecard made is listed in the previous manifest; a site from
-    an older scorecard without that list keeps what sits outside the names this build writes and outside
+    the next site carries them over. What scorecard made is listed in the previous manifest (`made`, which
+    BuildCache.open read); a site from an older scorecard without that list keeps what sits outside the names this build writes and outside
     provider folders (those holding a scorecard.json)."""
     if not out.is_dir() or out.is_symlink():
         return []
-    made = made_files(out)
     if made is None:
         tops = {rel.split("/")[0] for rel in [*writing, *SHARED_FILES, ALL_PDF, "feed.xml", "changes/"]} | {
             p.name for p in out.iterdir() if p.is_dir() and (p / "scorecard.json").is_file()}

@@ -19,6 +19,7 @@ coarse clock could hide a later change), means reading and hashing it as before.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -124,67 +125,71 @@ def provider_key(provider: Provider, max_policy_mb: float | None = None) -> str:
     return digest.hexdigest()
 
 
-_READ: dict[tuple[str, int, int, int], tuple[object, str]] = {}
-
-
-def read_manifest(out: Path) -> object:
-    """The previous build's manifest as JSON data (None if unreadable). Read once per build, though the cache
-    and the list of files scorecard made both need it."""
-    return _read_manifest(out)[0]
-
-
-def _read_manifest(out: Path) -> tuple[object, str]:
-    """The manifest's data and the SHA-256 of its bytes."""
-    path = out / MANIFEST
+def read_manifest(out: Path) -> tuple[object, str]:
+    """The previous build's manifest in `out` as JSON data (None if missing or unreadable) and the SHA-256 of
+    its bytes. Read once per build, by BuildCache.open, which keeps what the build needs of it."""
     try:
-        info = path.stat()
-    except OSError:
+        raw = read_regular(out / MANIFEST, 200_000_000)
+        return json.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()
+    except (ScorecardError, ValueError):
         return None, ""
-    signature = (str(path.absolute()), info.st_ino, info.st_size, info.st_mtime_ns)
-    if signature not in _READ:
-        try:
-            raw = read_regular(path, 200_000_000)
-            found: tuple[object, str] = json.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()
-        except (ScorecardError, ValueError):
-            found = None, ""
-        _READ.clear()  # one manifest at a time
-        _READ[signature] = found
-    return _READ[signature]
+
+
+def listed_files(data: object) -> set[str] | None:
+    """The files a build wrote, from its manifest's data; None if it did not say (an older scorecard)."""
+    files = data.get("files") if isinstance(data, dict) else None
+    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else None
 
 
 def made_files(out: Path) -> set[str] | None:
     """The files the previous build wrote into `out` (from its manifest), None if it did not say."""
-    data = read_manifest(Path(out))
-    files = data.get("files") if isinstance(data, dict) else None
-    return {f for f in files if isinstance(f, str)} if isinstance(files, list) else None
+    return listed_files(read_manifest(Path(out))[0])
 
 
 # --- the same text read and extracted once per process ---------------------------------------------------
 
 
-_TEXTS: dict[tuple[str, str], Document] = {}
-_FACTS: dict[tuple[object, ...], tuple[object, dict[str, Fact]]] = {}
 MEMO_SIZE = 256  # texts kept: enough for the copies of one policy among the providers of one worker's share
 _SEEDS: dict[str, dict[str, Fact]] = {}  # text digest -> facts the previous build extracted from it
 _RECORDED: dict[str, dict[str, Fact]] = {}  # text digest -> facts, of the provider being analysed
 
 
+@dataclass(frozen=True)
+class Content:
+    """The key of a cache by content: `key` (hashes and names) says what the value is made from. The inputs
+    it is made from ride along outside the key, for a miss, and are let go once used (`take`), so the cache
+    holds the values and their keys, never a policy's bytes or a document."""
+
+    key: tuple[object, ...]
+    inputs: list[Any] = field(compare=False, repr=False)
+
+    def take(self) -> list[Any]:
+        inputs = self.inputs[:]
+        self.inputs.clear()
+        return inputs
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _parsed(content: Content) -> Document:
+    from .text import parse_policy
+
+    path, data = content.take()
+    return parse_policy(path, data)
+
+
 def read_policy_once(path: Path) -> Document:
     """read_policy, reusing the Document of a file with the same bytes and format read before (providers
     that publish one policy, a snapshot identical to the policy file). The bytes are read once, then hashed."""
-    from .text import PolicyError, parse_policy
+    from .text import PolicyError
 
     path = Path(path)
     try:
         data = read_regular(path)
     except ScorecardError as exc:
         raise PolicyError(exc.message, path) from None
-    key = (path.suffix.lower(), hashlib.sha256(data).hexdigest())
-    found = _TEXTS.get(key)
-    if found is None:
-        if len(_TEXTS) >= MEMO_SIZE:
-            _TEXTS.clear()
-        found = _TEXTS[key] = parse_policy(path, data)
+    content = Content((path.suffix.lower(), hashlib.sha256(data).hexdigest()), [path, data])
+    del data  # held by `content` alone until parsed, then by nobody
+    found = _parsed(content)
     return found if found.path == path else replace(found, path=path)  # the lists are shared, never changed
 
 
@@ -194,27 +199,30 @@ def text_digest(document: Document) -> str:
     return hashlib.sha256(f"{shape}\0{document.text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _extracted(content: Content) -> dict[str, Fact]:
+    from .extract import extract
+
+    document, rubric = content.take()
+    return extract(document, rubric)
+
+
 def extract_once(document: Document, rubric: Rubric) -> dict[str, Fact]:
     """extract, reusing the facts of a document with the same text and sentences: from the previous build
     (seeded by the build, whose analysis key says rubric, detectors and code are the same), or from this
-    process for the same compiled detectors and answer labels (what extraction reads besides the document)."""
+    process for the same detectors (file, time and practices) and answer labels, what extraction reads
+    besides the document."""
     digest = text_digest(document)
     seeded = _SEEDS.get(digest)
     if seeded is not None:  # no detectors compiled for a provider whose text did not change
         _RECORDED[digest] = seeded
         return dict(seeded)
-    from .extract import detectors_for, extract
+    from .extract import detectors_key
 
-    detectors = detectors_for(rubric)
     labels = tuple((p.key, tuple((v, rule.label) for v, rule in p.values.items())) for p in rubric.practices)
-    key = (id(detectors), labels, digest)
-    found = _FACTS.get(key)
-    if found is None or found[0] is not detectors:  # the detectors are held: their id is not reused meanwhile
-        if len(_FACTS) >= MEMO_SIZE:
-            _FACTS.clear()
-        found = _FACTS[key] = (detectors, extract(document, rubric, detectors))
-    _RECORDED[digest] = found[1]
-    return dict(found[1])
+    found = _extracted(Content((detectors_key(rubric), labels, digest), [document, rubric]))
+    _RECORDED[digest] = found
+    return dict(found)
 
 
 def seed_extraction(seeds: dict[str, Any]) -> None:
@@ -304,6 +312,7 @@ class BuildCache:
     entries: dict[str, ProviderEntry] = field(default_factory=dict)
     hits: int = 0
     reused_files: int = 0
+    made: set[str] | None = None  # the files the previous build wrote (its manifest's list), None if unknown
     documents: dict[str, str] = field(default_factory=dict)  # a document of the site -> hash of its HTML
     _previous_entries: dict[str, ProviderEntry | None] = field(default_factory=dict)
     stamps: dict[str, Any] = field(default_factory=dict)  # slug -> [key, stamp, watched] of the previous build
@@ -316,10 +325,10 @@ class BuildCache:
              limit: float | None = None) -> BuildCache:
         """The manifest of the site in `out`; with reuse=False, none (a full build that still writes one)."""
         cache = cls(out=Path(out), analysis=analysis, render=render, pdf=pdf, limit=limit)
-        _READ.clear()  # read afresh by each build (the cache changes what it adopts), then shared in it
+        data, digest = read_manifest(cache.out)
+        cache.made = listed_files(data)
         if not reuse:
             return cache
-        data, digest = _read_manifest(cache.out)
         if isinstance(data, dict) and data.get("format") == FORMAT and data.get("analysis") == analysis \
                 and isinstance(data.get("providers"), dict):
             cache.previous = data

@@ -24,10 +24,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="rewrite tests/golden/expected from this build instead of comparing (make golden)")
 
 
+RUN_CACHE = "SCORECARD_TEST_RUN_CACHE"  # the run's cache folder, in the environment the workers inherit
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # scorecard keeps compiled detectors and build stamps in the user's cache folder; the tests (and the CLI runs
     # they start, which inherit the environment) get a folder of their own, so a run never writes to ~/.cache.
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="scorecard-test-cache-")
+    # One folder for the run: the xdist workers, started with the controller's environment, share its folder,
+    # so the default detectors are compiled once per run rather than once per worker.
+    folder = os.environ.get(RUN_CACHE) if hasattr(config, "workerinput") else None
+    if not folder:
+        folder = os.environ[RUN_CACHE] = tempfile.mkdtemp(prefix="scorecard-test-cache-")
+    os.environ["XDG_CACHE_HOME"] = folder
     os.environ.pop("SCORECARD_CACHE", None)
 
 

@@ -6,17 +6,25 @@ wherever it runs. A session fixture's cost lands on the first test that asks for
 each worker measures its own tests and the figures travel back in the test reports.
 
 The figures are also kept in the pytest cache (`scorecard/cpu-seconds`, merged run after run): tests/distribute.py
-hands the costliest tests to the xdist workers first.
+hands the costliest tests to the xdist workers first. A fresh checkout (CI) has no such record, so the order
+falls back on tests/cpu-prior.json, committed: each test file's mean CPU seconds per test and the tests that
+cost a second or more. Only the order depends on it, never which tests run; rewrite it from this machine's
+record after a whole run with `python -m tests.cputime` (a stale one only orders less well).
 """
 from __future__ import annotations
 
+import json
 import resource
+import sys
 from collections.abc import Generator
+from pathlib import Path
 
 import pytest
 
 KEY = "cpu_seconds"
 RECORD = "scorecard/cpu-seconds"
+PRIOR = Path(__file__).resolve().parent / "cpu-prior.json"
+PRIOR_TEST = 1.0  # a test costing this many CPU seconds or more is named in the prior; the others by their file
 
 
 def _cpu() -> float:
@@ -113,3 +121,41 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     terminalreporter.write_sep("-", "slowest tests")
     for cost, nodeid in costs[:count or None]:
         terminalreporter.write_line(f"{cost:8.1f} s  {nodeid}")
+
+
+def read_prior() -> tuple[dict[str, float], dict[str, float]]:
+    """tests/cpu-prior.json: (CPU seconds by test id, mean CPU seconds per test by file); empty if absent."""
+    try:
+        data = json.loads(PRIOR.read_text(encoding="utf-8"))
+        return ({k: float(v) for k, v in data["tests"].items()}, {k: float(v) for k, v in data["files"].items()})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}, {}
+
+
+def estimate(nodeid: str, record: dict[str, float], prior: tuple[dict[str, float], dict[str, float]],
+             unmeasured: float) -> float:
+    """A test's CPU seconds: measured on this machine, else from the prior (the test, else its file's mean)."""
+    test = test_id(nodeid)
+    if test in record:
+        return record[test]
+    tests, files = prior
+    return tests.get(test, files.get(test.split("::")[0], unmeasured))
+
+
+def write_prior(record: dict[str, float], path: Path = PRIOR) -> None:
+    """The prior from a record of a whole run: the tests over PRIOR_TEST seconds, and per file the mean of the
+    rest."""
+    tests = {k: round(v, 1) for k, v in sorted(record.items()) if v >= PRIOR_TEST}
+    rest: dict[str, list[float]] = {}
+    for key, value in record.items():
+        if key not in tests:
+            rest.setdefault(key.split("::")[0], []).append(value)
+    files = {name: round(sum(values) / len(values), 3) for name, values in sorted(rest.items())}
+    path.write_text(json.dumps({"files": files, "tests": tests}, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":  # python -m tests.cputime [CACHE_DIR]: the prior from this machine's record
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else ".pytest_cache")
+    measured = json.loads((folder / "v" / RECORD).read_text(encoding="utf-8"))
+    write_prior({k: float(v) for k, v in measured.items()})
+    print(f"{PRIOR}: from {len(measured)} tests")

@@ -8,8 +8,9 @@ Groups: tests that share a costly fixture run in one worker, so that it is made 
 
 Order: the costliest work units (a group, or one test) are handed out first, by the CPU seconds of earlier
 runs (tests/cputime.py keeps them in the pytest cache), so the long ones start at once and the short ones
-fill the end. A test not measured yet counts one second; with no record at all every test does, so the
-biggest groups go first. Only where and when tests run changes, never which tests run.
+fill the end: the last to finish decides the wall time. A test not measured on this machine yet counts what
+tests/cpu-prior.json (committed) says of it or of its file, so that a fresh checkout (CI) orders by cost too;
+else one second. Only where and when tests run changes, never which tests run.
 
 Why not xdist's own loadgroup: with pytest 9 it silently groups nothing (it renames the tests' node ids,
 which pytest 9 no longer reads: pytest-dev/pytest-xdist#1386). So the workers write the groups they
@@ -27,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from .cputime import read_record, test_id
+from .cputime import estimate, read_prior, read_record
 
 UNMEASURED = 1.0  # seconds counted for a test with no figure yet
 COSTS = "scorecard_costs"  # workerinput keys
@@ -73,10 +74,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if workerinput is None or GROUPS not in workerinput:
         return
     record: dict[str, float] = workerinput.get(COSTS) or {}
+    prior = read_prior()
     units = {item.nodeid: f"@{group_of(item)}" if group_of(item) else item.nodeid for item in items}
     costs: dict[str, float] = {}
     for item in items:
-        costs[units[item.nodeid]] = costs.get(units[item.nodeid], 0.0) + record.get(test_id(item.nodeid), UNMEASURED)
+        cost = estimate(item.nodeid, record, prior, UNMEASURED)
+        costs[units[item.nodeid]] = costs.get(units[item.nodeid], 0.0) + cost
     items.sort(key=lambda item: -costs[units[item.nodeid]])  # stable: same cost, collection order
     groups = {item.nodeid: group for item in items if (group := group_of(item))}
     path = Path(workerinput[GROUPS]) / f"{workerinput['workerid']}.json"

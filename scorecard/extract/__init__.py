@@ -68,13 +68,18 @@ def _compiled(key: _DetectorsKey) -> Detectors:
 
 def detectors_for(rubric: Rubric) -> Detectors:
     """Compiled detectors for a rubric, reloaded when the file or the rubric's practices change."""
+    return _compiled(detectors_key(rubric))
+
+
+def detectors_key(rubric: Rubric) -> _DetectorsKey:
+    """What the compiled detectors of a rubric depend on (a key by content for caches of what they find)."""
     path, strict = detectors_path(rubric)
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
         mtime = 0
     practices = tuple((p.key, tuple(p.values)) for p in rubric.practices)
-    return _compiled(_DetectorsKey(str(path), mtime, strict, practices, rubric))
+    return _DetectorsKey(str(path), mtime, strict, practices, rubric)
 
 
 def extract(document: Document, rubric: Rubric, detectors: Detectors | None = None) -> dict[str, Fact]:
@@ -88,4 +93,4 @@ def extract_file(path: Path, rubric: Rubric, detectors: Detectors | None = None)
     return document, extract(document, rubric, detectors)
 
 
-__all__ = ["Detectors", "Hit", "check_detection", "detectors_for", "extract", "extract_file", "load_detectors", "register"]
+__all__ = ["Detectors", "Hit", "check_detection", "detectors_for", "detectors_key", "extract", "extract_file", "load_detectors", "register"]

@@ -18,6 +18,7 @@ on one machine. Dask is imported only here, and only when called.
 """
 from __future__ import annotations
 
+import functools
 import glob
 import json
 import os
@@ -72,20 +73,19 @@ def find_inputs(inputs: Iterable[str | Path]) -> list[Path]:
 
 # --- on the workers -----------------------------------------------------------------------------------
 
-_rubrics: dict[tuple[str, int], Any] = {}
-
-
 def _rubric(path: str | None) -> Any:
     """The rubric, loaded once per worker process (and again if its file changes)."""
     from ..resources import default_rubric
-    from ..rubric import load_rubric
 
     where = Path(path) if path else default_rubric()
-    key = (str(where), where.stat().st_mtime_ns)
-    if key not in _rubrics:
-        _rubrics.clear()
-        _rubrics[key] = load_rubric(where)
-    return _rubrics[key]
+    return _load_rubric(str(where), where.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_rubric(where: str, mtime: int) -> Any:
+    from ..rubric import load_rubric
+
+    return load_rubric(Path(where))
 
 
 def extract_batch(paths: Sequence[str], rubric_path: str | None = None,

@@ -129,7 +129,7 @@ def test_the_manifest_lists_every_file_the_build_made(site):
 def test_files_scorecard_did_not_make_are_told_apart(tmp_path):
     """From the manifest's list; for a site of an older scorecard (no list), by the names it writes."""
     from scorecard.build import foreign_files
-    from scorecard.cache import MANIFEST
+    from scorecard.cache import MANIFEST, made_files
 
     out = tmp_path / "site"
     for rel in ["index.html", "scorecards.pdf", "acme/index.html", "acme/scorecard.json", "gone/scorecard.json",
@@ -138,7 +138,7 @@ def test_files_scorecard_did_not_make_are_told_apart(tmp_path):
         (out / rel).write_text("x", encoding="utf-8")
     (out / "empty").mkdir()
     writing = {"index.html", "acme/index.html", "acme/scorecard.json"}
-    assert foreign_files(out, writing) == [".git/HEAD", "CNAME", "empty"]  # no manifest: by name
+    assert foreign_files(out, writing, made_files(out)) == [".git/HEAD", "CNAME", "empty"]  # no manifest: by name
     (out / MANIFEST).write_text(json.dumps({"files": ["index.html", "scorecards.pdf", "acme/index.html",
                                                       "acme/scorecard.json", "gone/scorecard.json"]}))
-    assert foreign_files(out, writing) == [".git/HEAD", "CNAME", "acme/notes.txt", "empty"]
+    assert foreign_files(out, writing, made_files(out)) == [".git/HEAD", "CNAME", "acme/notes.txt", "empty"]

@@ -37,8 +37,8 @@ def counted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, int]:
 
     monkeypatch.setattr(build_module, "load_provider", load)
     monkeypatch.setattr(extract_module, "detectors_for", detectors)
-    cache_module._FACTS.clear()  # as in a new process
-    cache_module._TEXTS.clear()
+    cache_module._extracted.cache_clear()  # as in a new process
+    cache_module._parsed.cache_clear()
     return calls
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http.server
 import io
+import os
 import subprocess
 import sys
 import threading
@@ -192,7 +193,8 @@ def test_links_out_of_provider_folders_publish_nothing(tmp_path):
     out = tmp_path / "site"
     result = subprocess.run([sys.executable, "-m", "scorecard", "build", "--providers", str(providers), "--out",
                              str(out), "--no-pdf", "--keep-going"], check=False, capture_output=True, text=True,
-                            cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "CANARY": SECRET})
+                            cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "CANARY": SECRET,
+                                                   "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]})  # not ~/.cache
     assert result.returncode == 1, result.stderr
     assert result.stderr.count("\n") == 1 and "4 providers failed" in result.stderr
     assert "scorecard-canary" not in result.stdout + result.stderr

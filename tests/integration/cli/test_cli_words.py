@@ -2,6 +2,7 @@
 providers folder from every command, and a misspelt facts.yaml field that lists the valid ones."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -18,7 +19,8 @@ COMMANDS = sorted(info.name or (info.callback.__name__ if info.callback else "")
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "scorecard", *args], check=False, capture_output=True, text=True,
-                          cwd=cwd, timeout=120, env={"COLUMNS": "120", "PATH": "/usr/bin:/bin"})
+                          cwd=cwd, timeout=120, env={"COLUMNS": "120", "PATH": "/usr/bin:/bin",
+                               "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]})  # the run's cache, not ~/.cache
 
 
 def test_every_command_is_checked():

@@ -1,22 +1,43 @@
 """The compiled-detectors cache: a hit gives the same facts, a changed file is never served stale,
-an unusable cache folder or a corrupt cache file is only slower, and errors are never cached."""
+an unusable cache folder or a corrupt cache file is only slower, and errors are never cached.
+
+Over a rubric of two practices and their rules from rubric/detectors.yaml (grammar whole): the cache works
+the same for any file, and each compile costs a tenth of the default file's second."""
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from scorecard.errors import ScorecardError
 from scorecard.extract import extract, load_detectors
+from scorecard.model import Rubric
 from scorecard.render.data import fact_json
 from scorecard.rubric import load_rubric
 from scorecard.text import parse_text
-from tests.helpers import PROVIDERS, ROOT
+from tests.helpers import PROVIDERS, ROOT, rubric_data, write_rubric
 
-RUBRIC = load_rubric()
-DETECTORS = ROOT / "rubric" / "detectors.yaml"
+PRACTICES = ("retention", "encryption")  # cloud9's policy states its retention
 POLICY = (PROVIDERS / "cloud9" / "policy.txt").read_text(encoding="utf-8")
+
+
+def _small_rubric(folder: Path) -> Rubric:
+    """The default rubric cut to PRACTICES, with their rules beside it in detectors.yaml (DETECTORS)."""
+    data = rubric_data()
+    data["practices"] = [p for p in data["practices"] if p["key"] in PRACTICES]
+    rubric = load_rubric(write_rubric(folder, data, with_detectors=False))
+    detectors = yaml.safe_load((ROOT / "rubric" / "detectors.yaml").read_text(encoding="utf-8"))
+    detectors["practices"] = {k: v for k, v in detectors["practices"].items() if k in PRACTICES}
+    (folder / "detectors.yaml").write_text(yaml.safe_dump(detectors, sort_keys=False), encoding="utf-8")
+    return rubric
+
+
+SMALL = Path(tempfile.mkdtemp(prefix="scorecard-small-rubric-"))
+RUBRIC = _small_rubric(SMALL)
+DETECTORS = SMALL / "detectors.yaml"
 
 
 def facts(detectors: object) -> dict[str, object]:

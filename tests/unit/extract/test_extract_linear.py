@@ -8,6 +8,7 @@ never the sixteen times a quadratic pattern takes.
 """
 from __future__ import annotations
 
+import functools
 import re
 import time
 
@@ -20,13 +21,16 @@ from scorecard.extract.pattern import bounded, unbounded_loops
 from scorecard.rubric import load_rubric
 from scorecard.text import parse_text
 
-DETECTORS = detectors_for(load_rubric())
 BUDGET_MS_PER_KB = 4.0  # the slowest pattern today takes about 2 ms per KB of "no no no"
 
 
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    found = [("negation", DETECTORS.negation), ("clause_break", DETECTORS.clause_break)]
-    for key, practice in DETECTORS.practices.items():
+@functools.cache
+def patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Every compiled pattern of the default detectors, compiled when a test first asks (not at collection, in
+    every xdist worker)."""
+    detectors = detectors_for(load_rubric())
+    found = [("negation", detectors.negation), ("clause_break", detectors.clause_break)]
+    for key, practice in detectors.practices.items():
         for name in ("trigger", "skip", "qualifiers"):
             pattern = getattr(practice, name)
             if pattern is not None:
@@ -36,9 +40,6 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             for kind in ("all", "near", "unless"):
                 found += [(f"{rule.id}:{kind}{n}", p) for n, p in enumerate(getattr(rule, kind))]
     return found
-
-
-PATTERNS = _patterns()
 
 
 def _worst_cases(size: int) -> dict[str, str]:
@@ -67,7 +68,7 @@ def _cpu(pattern: re.Pattern[str], text: str) -> float:
 def test_every_pattern_is_linear_on_hand_made_worst_cases():
     small, large = _worst_cases(4_000), _worst_cases(16_000)
     slow = []
-    for name, pattern in PATTERNS:
+    for name, pattern in patterns():
         for case, text in large.items():
             t_large = _cpu(pattern, text)
             if t_large * 1000 > BUDGET_MS_PER_KB * len(text) / 1000:
@@ -92,7 +93,7 @@ def test_every_pattern_keeps_the_budget_on_generated_text(unit: list[tuple[str, 
     piece = "".join(w + g for w, g in unit)
     text = (piece * (8_000 // len(piece) + 1))[:8_000]
     text = text[:skew * 100] + text[skew * 100:].replace(" ", "")  # a stretch without spaces
-    for name, pattern in PATTERNS:
+    for name, pattern in patterns():
         spent = _cpu(pattern, text)
         assert spent * 1000 <= BUDGET_MS_PER_KB * 8 + 5, f"{name}: {spent * 1000:.0f} ms on {piece!r}"
 
@@ -100,7 +101,7 @@ def test_every_pattern_keeps_the_budget_on_generated_text(unit: list[tuple[str, 
 def test_the_issue_9_policy_extracts_quickly():
     text = "We use Criteo cookies and " + "no " * 40_000
     started = time.process_time()
-    extract(parse_text(text), load_rubric(), DETECTORS)
+    extract(parse_text(text), load_rubric())
     assert time.process_time() - started < 10  # 120 KB; minutes before
 
 
