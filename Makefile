@@ -3,7 +3,7 @@
 # otherwise the one command to run is printed and make stops with exit 2.
 PY ?= .venv/bin/python
 
-.PHONY: site test check golden bench lint types clean system-site system-test
+.PHONY: site test test-slow check golden bench lint types clean system-site system-test
 
 system-site:
 	@tools/system-deps site
@@ -20,10 +20,15 @@ site: system-site .venv/bin/python
 	$(PY) -m pip install -q -e .
 	.venv/bin/scorecard build
 
+# Every test but the slow ones (a PDF drawn and read back for every corpus policy); CI runs those too (test-slow).
 test: system-test .venv/bin/python
 	$(PY) -m pip install -q -e ".[test,dev]"
 	npm ci --silent --no-audit --no-fund
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto -m "not slow"
+
+test-slow: system-test .venv/bin/python
+	$(PY) -m pip install -q -e ".[test,dev]"
+	$(PY) -m pytest -n auto -m slow
 
 # Lint, types and the fast tests: what to run before a commit.
 check: system-test .venv/bin/python
