@@ -47,8 +47,7 @@ from .render.site import (
     provider_file_names,
     rank,
     render_provider_files,
-    render_shared_files,
-    shared_file_names,
+    shared_pages,
 )
 from .render.templating import make_environment
 from .resources import bundled_providers, default_rubric
@@ -235,7 +234,8 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
     files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
     fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
     histories = site_histories(fresh, report.cards, rubric, options.max_policy_mb, cache, loaded, computed)
-    files.update(render_changes(histories, rubric, env, config))
+    keys = {slug: entry.key for slug, entry in cache.entries.items()}
+    files.update(changes_files(histories, rubric, env, config, cache, keys))
     htmls: dict[str, str] = {}  # PDFs to render
     if options.pdf:  # WeasyPrint is imported only for a build that draws PDFs: 1 s of start-up otherwise
         from .render.pdf import comparison_html, pdf_html
@@ -256,10 +256,11 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
                                                            built_on=policy_day(card),
                                                            user_templates=options.templates, site=config,
                                                            has_policy=history is not None)
-    reused_shared = cache.reusable_shared(shared_file_names(rubric, len(report.cards)))
-    files.update(reused_shared or render_shared_files(report.cards, rubric, env, config, options.templates,
-                                                      has_pdf=options.pdf, policy_slugs=frozenset(histories),
-                                                      written=card_files(files, report.cards)))
+    shared = shared_pages(report.cards, rubric, env, config, options.templates, has_pdf=options.pdf,
+                          policy_slugs=frozenset(histories), written=lambda: card_files(files, report.cards),
+                          keys=keys)
+    for name, page in shared.items():  # only a page whose content changed is rendered again
+        files[name] = cache.reusable_page(name, page.shows) or page.make()
     if options.pdf:  # redrawn only when its own HTML changed: a provider's new quote does not redraw it
         html = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
                                built_on=max(map(policy_day, report.cards)))
@@ -283,6 +284,21 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
         raise BuildFailed(f"{plural(len(report.failures), 'provider')} failed: "
                           + "; ".join(f"{slug}: {msg}" for slug, msg in report.failures), out)
     return report
+
+
+CHANGES_FILES = ("changes/index.html", "feed.xml", "data/changes.json")
+
+
+def changes_files(histories: dict[str, History], rubric: Rubric, env: Environment, config: SiteConfig,
+                  cache: BuildCache, keys: dict[str, str]) -> SiteFiles:
+    """The changes page, the feed and data/changes.json: the previous site's when every provider's history is
+    (each stands for its provider's key), else made again."""
+    shows = None if any(slug not in keys for slug in histories) else \
+        "changes\0" + ";".join(f"{slug}={keys[slug]}" for slug in sorted(histories))
+    kept = {name: cache.reusable_page(name, shows) for name in CHANGES_FILES}
+    if all(kept.values()):
+        return {name: path for name, path in kept.items() if path is not None}
+    return render_changes(histories, rubric, env, config)
 
 
 def card_files(files: SiteFiles, cards: list[Scorecard]) -> dict[str, bytes]:

@@ -157,3 +157,41 @@ def test_a_damaged_journal_is_one_line_and_exit_2(site: tuple[Path, BuildOptions
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f"error: {options.out / JOURNAL}: the journal of an interrupted build is damaged")
     assert {rel: data for rel, data in snapshot(options.out).items() if rel != JOURNAL} == before
+
+
+def test_only_the_shared_pages_that_show_a_changed_provider_are_rendered_again(
+        site: tuple[Path, BuildOptions], monkeypatch: pytest.MonkeyPatch) -> None:
+    """One provider per index page: renaming one renders its index page and its page of each practice,
+    the open data, and nothing else that every provider's build shows."""
+    from scorecard.render import site as site_module
+
+    providers, options = site
+    monkeypatch.setattr(site_module, "PAGE_ROWS", 1)
+    build(options)  # three index pages
+    names = {}
+    for page in ("index.html", "index-2.html", "index-3.html"):
+        text = (options.out / page).read_text(encoding="utf-8")
+        names[page] = next(slug for slug in ("cloudcone", "cloudpockets", "cloud9") if f'href="{slug}/index.html"' in text)
+    rendered: list[str] = []
+    for context in ("IndexContext", "PracticeContext", "CompareContext", "MethodologyContext"):
+        real = getattr(site_module, context).render
+
+        def render(self: object, env: object, real: object = real, context: str = context) -> str:
+            rendered.append(context)
+            return real(self, env)  # type: ignore[operator]
+
+        monkeypatch.setattr(getattr(site_module, context), "render", render)
+    before = stats(options.out)
+    rename(providers, "cloudpockets", "CloudPockets")  # the same name: nothing changes
+    build(options)
+    assert rendered == [] and stats(options.out) == before
+    rename(providers, "cloudpockets", "CloudPockets Renamed")
+    build(options)
+    practices = len({rel.split("/")[1] for rel in before if rel.startswith("practices/")})
+    assert sorted(rendered) == ["IndexContext"] + ["PracticeContext"] * practices
+    after = stats(options.out)
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    own = next(page for page, slug in names.items() if slug == "cloudpockets")
+    assert {page for page in names if page in changed} == {own}
+    assert {rel for rel in changed if rel.startswith("practices/")} == {
+        f"practices/{p}/{own}" for p in {rel.split("/")[1] for rel in before if rel.startswith("practices/")}}
