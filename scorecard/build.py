@@ -196,6 +196,10 @@ def analyse_each(todo: list[Job], options: BuildOptions, progress: Progress, tot
             done += 1
             progress("extract", done, total)
         return
+    if any(not seeds for _provider, _rubric, _limit, seeds in todo):  # some text is new: detectors are needed
+        from .extract import detectors_for
+
+        detectors_for(todo[0][1])  # compiled (or loaded) once, here: the forked workers share them
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)  # see render_pdfs
     with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
         try:
