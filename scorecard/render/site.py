@@ -63,11 +63,30 @@ def page_context(rubric: Rubric, config: SiteConfig | dict[str, Any] | None, roo
     return PageContext(rubric=rubric, site=as_config(config), root=root, page=page, has_pdf=has_pdf).variables()
 
 
+_SAME_ENV: dict[tuple[object, ...], tuple[tuple[object, ...], Any]] = {}  # made once per environment
+
+
+def _once(key: tuple[object, ...], held: tuple[object, ...], make: Callable[[], Any]) -> Any:
+    """make(), kept for this key while the objects it names by id are the ones `held` here (so ids stay theirs)."""
+    found = _SAME_ENV.get(key)
+    if found is None or any(a is not b for a, b in zip(found[0], held, strict=True)):
+        if len(_SAME_ENV) >= 16:
+            _SAME_ENV.clear()
+        found = _SAME_ENV[key] = (held, make())
+    return found[1]
+
+
 def badge_colours(env: Environment, config: SiteConfig | dict[str, Any] | None) -> Mapping[str, str]:
     """The grade colours of this site: its site.css (the user's, if they have one) and its config."""
     assert env.loader is not None
-    site_css = env.loader.get_source(env, "site.css")[0]
-    return grade_colours(site_css, tuple(sorted(as_config(config).colours.items())))
+    colours = tuple(sorted(as_config(config).colours.items()))
+
+    def make() -> Mapping[str, str]:
+        assert env.loader is not None
+        return grade_colours(env.loader.get_source(env, "site.css")[0], colours)
+
+    result: Mapping[str, str] = _once(("badge", id(env), colours), (env,), make)
+    return result
 
 
 def value_labels(rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
@@ -235,7 +254,8 @@ def compare_script(card: Scorecard, rubric: Rubric, env: Environment, has_policy
     """data/compare/<slug>.js: the provider's column of the compare page (its heading and a cell per practice,
     rendered and escaped here like any page), which site.js adds with a <script> element when a reader picks
     the provider. A script, not JSON: it loads from file:// too. Its links are relative to compare/."""
-    macros = CompareColumnContext(rubric=rubric, root="../", has_policy=has_policy).module(env)
+    macros = _once(("compare", id(env), id(rubric), has_policy), (env, rubric),
+                   lambda: CompareColumnContext(rubric=rubric, root="../", has_policy=has_policy).module(env))
     column = {"slug": card.slug, "head": str(macros.head(card)),
               "cells": [str(macros.cell(card, row)) for row in card.practices]}
     return f"scorecardCompare({json.dumps(column, ensure_ascii=False)});\n".encode()

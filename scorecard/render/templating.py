@@ -79,6 +79,7 @@ def make_environment(user_templates: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=bytecode_cache(),
+        auto_reload=False,  # a build's templates do not change while it renders: no stat per page
     )
     env.globals["verdict_icon"] = VERDICT_ICONS.get
     env.globals["verdict_word"] = verdict_word
