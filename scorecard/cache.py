@@ -37,7 +37,7 @@ from .errors import ScorecardError
 from .limits import check_policy_file, open_regular, read_regular
 from .model import Fact, Provider, Rubric, Scorecard
 from .providers import VERSIONS, input_files, policy_texts
-from .resources import templates_dir, user_cache_dir
+from .resources import prune, templates_dir, user_cache_dir
 from .text import Document
 
 MANIFEST = ".scorecard-manifest.json"
@@ -491,13 +491,20 @@ class BuildCache:
         path = stamps_file(self.out)
         data = {"manifest": hashlib.sha256(manifest).hexdigest(), "limit": self.limit,
                 "providers": {slug: self.new_stamps[slug] for slug in sorted(self.new_stamps) if slug in self.entries}}
+        text = json.dumps(data, separators=(",", ":")).encode("utf-8")
         try:
+            if path.is_file() and not path.is_symlink() and path.read_bytes() == text:
+                return  # an unchanged rebuild: the same stamps
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f".{path.name}.{os.getpid()}")
-            temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+            temporary.write_bytes(text)
             os.replace(temporary, path)
         except OSError:
-            pass
+            return
+        prune(path.parent, "*.json", STAMPS_KEEP, keep=path)
+
+
+STAMPS_KEEP = 64  # sites whose stamps are kept (one file each): the most recently built
 
 
 def read_stamps(out: Path, manifest: str, limit: float | None) -> dict[str, Any]:

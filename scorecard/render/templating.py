@@ -20,7 +20,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 
 from ..model import DOCUMENT_KINDS, MAIN_DOCUMENT, NOT_STATED, PracticeScore, Scorecard
-from ..resources import templates_dir, user_cache_dir
+from ..resources import prune, templates_dir, user_cache_dir
 from ..words import plural
 from .badge import embed_code
 from .doubt import checked, doubt, doubt_with_quotes, reader_note, shorten
@@ -52,6 +52,9 @@ class TrustedBytecodeCache(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)  # written beside, then renamed: never half a file
 
 
+TEMPLATES_KEEP = 256  # compiled templates kept: every template of a few versions of them
+
+
 def bytecode_cache() -> BytecodeCache | None:
     """In the user's cache folder ($SCORECARD_CACHE, as for the compiled detectors; empty: none)."""
     chosen = os.environ.get("SCORECARD_CACHE")
@@ -63,6 +66,7 @@ def bytecode_cache() -> BytecodeCache | None:
     except OSError:
         return None
     tag = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]  # these settings: autoescape, trim_blocks...
+    prune(folder, "jinja-*.cache", TEMPLATES_KEEP)
     return TrustedBytecodeCache(str(folder), f"jinja-{tag}-%s.cache")
 
 
