@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -458,7 +459,10 @@ class BuildCache:
     def _previous_files(self, names: Iterable[str]) -> dict[str, Path] | None:
         """The named files of the previous site, if every one is still a plain file there."""
         paths = {name: self.out / name for name in names}
-        if not all(p.is_file() and not p.is_symlink() for p in paths.values()):
+        try:
+            if not all(stat.S_ISREG(os.lstat(p).st_mode) for p in paths.values()):  # a plain file, not a link
+                return None
+        except OSError:
             return None
         self.reused_files += len(paths)
         return paths
