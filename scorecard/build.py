@@ -6,7 +6,9 @@ previous site exactly as it was, and a build killed while moving files is finish
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import gc
 import json
 import os
@@ -101,7 +103,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     recover_leftovers(out.absolute())
     check_output_folder(out)
     if out.is_dir():
-        recover_journal(out.absolute())
+        with site_lock(out.absolute()):  # a build killed while moving its files: finished first
+            recover_journal(out.absolute())
 
     config = load_config(options.config)
     # Loading the previous manifest and every scorecard makes millions of objects that all stay: a collection
@@ -549,6 +552,25 @@ def write_site(out: Path, files: SiteFiles, remove: Iterable[str] = (), rewrite:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # named: the folder it cannot be made in
         raise ScorecardError(f"cannot write the site: {exc.strerror}", out.parent) from None
+    with site_lock(out):
+        return _write_site(out, files, remove, rewrite)
+
+
+@contextlib.contextmanager
+def site_lock(out: Path) -> Iterator[None]:
+    """One build at a time writes into a site (they share its pending folder): a second waits for the first."""
+    try:
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise ScorecardError(f"cannot write the site: {exc.strerror}", out) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # and the lock with it
+
+
+def _write_site(out: Path, files: SiteFiles, remove: Iterable[str], rewrite: bool) -> int:
     recover_journal(out)
     pending = out / PENDING
     writes: list[str] = []
