@@ -1,17 +1,20 @@
-"""The pipeline: load, extract, score, render, then write the whole site at once.
+"""The pipeline: load, extract, score, render, then update the site in place.
 
-Nothing is written until every page and PDF is in memory (or in a temporary folder
-beside --out); the finished folder is swapped in with renames, so a failure or
-Ctrl-C leaves the previous site exactly as it was.
+Nothing in --out changes until every page and PDF is in memory and every changed file is written under
+--out/.scorecard-pending; then a journal commits the moves (write_site), so a failure or Ctrl-C leaves the
+previous site exactly as it was, and a build killed while moving files is finished by the next one.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import gc
+import json
 import os
 import shutil
 import signal
-import tempfile
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -22,7 +25,6 @@ from typing import Any
 from jinja2 import Environment
 
 from . import history as analysis
-from .atomic import current_umask
 from .cache import (
     MANIFEST,
     BuildCache,
@@ -35,7 +37,7 @@ from .cache import (
 )
 from .errors import BuildFailed, ScorecardError, templates_as_errors
 from .history import History, site_histories
-from .limits import max_policy_mb
+from .limits import max_policy_mb, read_regular
 from .model import Provider, Rubric, Scorecard
 from .providers import load_provider, provider_folders
 from .render.changes import render_changes
@@ -46,8 +48,7 @@ from .render.site import (
     provider_file_names,
     rank,
     render_provider_files,
-    render_shared_files,
-    shared_file_names,
+    shared_pages,
 )
 from .render.templating import make_environment
 from .resources import bundled_providers, default_rubric
@@ -100,6 +101,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     out = Path(options.out)
     recover_leftovers(out.absolute())
     check_output_folder(out)
+    if out.is_dir():
+        with site_lock(out.absolute()):  # a build killed while moving its files: finished first
+            recover_journal(out.absolute())
 
     config = load_config(options.config)
     # Loading the previous manifest and every scorecard makes millions of objects that all stay: a collection
@@ -194,6 +198,10 @@ def analyse_each(todo: list[Job], options: BuildOptions, progress: Progress, tot
             done += 1
             progress("extract", done, total)
         return
+    if any(not seeds for _provider, _rubric, _limit, seeds in todo):  # some text is new: detectors are needed
+        from .extract import detectors_for
+
+        detectors_for(todo[0][1])  # compiled (or loaded) once, here: the forked workers share them
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)  # see render_pdfs
     with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
         try:
@@ -232,7 +240,8 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
     files: SiteFiles = {SITE_MARKER: b"Built by scorecard. This folder is replaced by each build.\n"}
     fresh = [f for f in folders if f.name not in kept_slugs]  # a kept provider's history is in its kept pages
     histories = site_histories(fresh, report.cards, rubric, options.max_policy_mb, cache, loaded, computed)
-    files.update(render_changes(histories, rubric, env, config))
+    keys = {slug: entry.key for slug, entry in cache.entries.items()}
+    files.update(changes_files(histories, rubric, env, config, cache, keys))
     htmls: dict[str, str] = {}  # PDFs to render
     if options.pdf:  # WeasyPrint is imported only for a build that draws PDFs: 1 s of start-up otherwise
         from .render.pdf import comparison_html, pdf_html
@@ -253,10 +262,11 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
                                                            built_on=policy_day(card),
                                                            user_templates=options.templates, site=config,
                                                            has_policy=history is not None)
-    reused_shared = cache.reusable_shared(shared_file_names(rubric, len(report.cards)))
-    files.update(reused_shared or render_shared_files(report.cards, rubric, env, config, options.templates,
-                                                      has_pdf=options.pdf, policy_slugs=frozenset(histories),
-                                                      written=card_files(files, report.cards)))
+    shared = shared_pages(report.cards, rubric, env, config, options.templates, has_pdf=options.pdf,
+                          policy_slugs=frozenset(histories), written=lambda: card_files(files, report.cards),
+                          keys=keys)
+    for name, page in shared.items():  # only a page whose content changed is rendered again
+        files[name] = cache.reusable_page(name, page.shows) or page.make()
     if options.pdf:  # redrawn only when its own HTML changed: a provider's new quote does not redraw it
         html = comparison_html(rank(report.cards), rubric, env, site=config, page_size=options.page_size,
                                built_on=max(map(policy_day, report.cards)))
@@ -268,16 +278,33 @@ def finish(options: BuildOptions, rubric: Rubric, config: SiteConfig, cache: Bui
     files.update(merge_comparison(render_pdfs(htmls, options.jobs, progress), report.cards, rubric, env, config,
                                   options))
     files.update(cache.entry_files())
-    report.kept = foreign_files(out, set(files), cache.made)
+    entries = site_entries(out)
+    report.kept = foreign_files(out, set(files), cache.made, entries)
     files[MANIFEST] = manifest = cache.manifest(files)
-    if not (options.incremental and same_site(out, {MANIFEST: manifest}) and same_site(out, files)):  # nothing changed at all: the site in place is the one this build makes
-        write_site(out, files, report.kept)
+    kept = set(report.kept)
+    write_site(out, files, [rel for rel in entries if rel not in kept and rel not in files],
+               rewrite=not options.incremental)
     cache.save_stamps(manifest)
     report.files = len(files)
     if report.failures:
         raise BuildFailed(f"{plural(len(report.failures), 'provider')} failed: "
                           + "; ".join(f"{slug}: {msg}" for slug, msg in report.failures), out)
     return report
+
+
+CHANGES_FILES = ("changes/index.html", "feed.xml", "data/changes.json")
+
+
+def changes_files(histories: dict[str, History], rubric: Rubric, env: Environment, config: SiteConfig,
+                  cache: BuildCache, keys: dict[str, str]) -> SiteFiles:
+    """The changes page, the feed and data/changes.json: the previous site's when every provider's history is
+    (each stands for its provider's key), else made again."""
+    shows = None if any(slug not in keys for slug in histories) else \
+        "changes\0" + ";".join(f"{slug}={keys[slug]}" for slug in sorted(histories))
+    kept = {name: cache.reusable_page(name, shows) for name in CHANGES_FILES}
+    if all(kept.values()):
+        return {name: path for name, path in kept.items() if path is not None}
+    return render_changes(histories, rubric, env, config)
 
 
 def card_files(files: SiteFiles, cards: list[Scorecard]) -> dict[str, bytes]:
@@ -421,7 +448,7 @@ def check_output_folder(out: Path) -> None:
         raise ScorecardError("output folder is a symbolic link; give a real folder", out)
     if out.exists() and not out.is_dir():
         raise ScorecardError("output path exists and is not a folder", out)
-    if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
+    if out.is_dir() and any(p.name not in INTERNAL for p in out.iterdir()) and not (out / SITE_MARKER).is_file():
         raise ScorecardError(f"output folder is not empty and was not made by scorecard (no {SITE_MARKER});"
                              " choose another --out", out)
 
@@ -455,125 +482,248 @@ def recover_leftovers(out: Path, now: float | None = None) -> None:
             continue
 
 
-def foreign_files(out: Path, writing: set[str], made: set[str] | None) -> list[str]:
-    """Files, links and empty folders in `out` that scorecard did not make (CNAME, robots.txt, .git...):
-    the next site carries them over. What scorecard made is listed in the previous manifest (`made`, which
-    BuildCache.open read); a site from an older scorecard without that list keeps what sits outside the names this build writes and outside
-    provider folders (those holding a scorecard.json)."""
+PENDING = ".scorecard-pending"  # a build's new files, written here first (flat: 0, 1, 2...), then moved into place
+JOURNAL = ".scorecard-journal.json"  # written once every new file is ready: the moves and removals left to make
+INTERNAL = frozenset({PENDING, JOURNAL, STAGING_MARKER})
+
+
+def site_entries(out: Path) -> list[str]:
+    """Every file, link and empty folder in `out` (relative, with /), but the build's own pending work."""
     if not out.is_dir() or out.is_symlink():
         return []
+    root = os.fspath(out)
+    found: list[str] = []
+    for folder, dirs, names in os.walk(root):
+        base = folder[len(root) + 1:].replace(os.sep, "/")
+        prefix = f"{base}/" if base else ""
+        if not base:
+            dirs[:] = [d for d in dirs if d not in INTERNAL]
+            names = [n for n in names if n not in INTERNAL]
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        if links:
+            dirs[:] = [d for d in dirs if d not in links]
+        found += [prefix + name for name in names]
+        found += [prefix + name for name in links]
+        if base and not names and not dirs and not links:
+            found.append(base)  # an empty folder: kept as a folder
+    return found
+
+
+def foreign_files(out: Path, writing: set[str], made: set[str] | None,
+                  entries: list[str] | None = None) -> list[str]:
+    """Files, links and empty folders in `out` that scorecard did not make (CNAME, robots.txt, .git...): the
+    build leaves them where they are. What scorecard made is listed in the previous manifest (`made`, which
+    BuildCache.open read); a site from an
+    older scorecard without that list keeps what sits outside the names this build writes and outside
+    provider folders (those holding a scorecard.json). `entries`: site_entries(out), if already listed."""
+    if not out.is_dir() or out.is_symlink():
+        return []
+    tops: set[str] = set()
     if made is None:
         tops = {rel.split("/")[0] for rel in [*writing, *SHARED_FILES, ALL_PDF, "feed.xml", "changes/"]} | {
             p.name for p in out.iterdir() if p.is_dir() and (p / "scorecard.json").is_file()}
     ours = {MANIFEST, SITE_MARKER, STAGING_MARKER} | writing
-    ours |= {"/".join(rel.split("/")[:i]) for rel in writing for i in range(1, rel.count("/") + 1)}  # folders
-    found: list[str] = []
-    for folder, dirs, names in os.walk(out):
-        base = Path(folder).relative_to(out)
-        entries = [*names, *(d for d in dirs if (Path(folder) / d).is_symlink())]
-        if not names and not dirs and base != Path("."):
-            entries = [""]  # an empty folder: kept as a folder
-        for name in entries:
-            rel = (base / name).as_posix().removeprefix("./").rstrip("/")
-            if rel in ours or (made is not None and rel in made) or (made is None and rel.split("/")[0] in tops):
-                continue
-            found.append(rel)
-    return sorted(found)
+    folders = {rel.rpartition("/")[0] for rel in writing}
+    while "" in folders:
+        folders.remove("")
+    for folder in list(folders):
+        while "/" in folder:
+            folder = folder.rpartition("/")[0]
+            folders.add(folder)
+    ours |= folders
+    return sorted(rel for rel in (site_entries(out) if entries is None else entries)
+                  if not (rel in ours or (made is not None and rel in made)
+                          or (made is None and rel.split("/")[0] in tops)))
 
 
-def same_site(out: Path, files: SiteFiles) -> bool:
-    """True when `out` already holds exactly these files: each reused one is the file in `out` itself and each
-    rendered one has the bytes on disk. The manifest lists every file, so the same manifest means the same
-    set of files; what scorecard did not make is in `out` already."""
+def write_site(out: Path, files: SiteFiles, remove: Iterable[str] = (), rewrite: bool = False) -> int:
+    """Bring `out` to hold `files` in place, writing only those whose bytes differ, and removing `remove` (files
+    of the previous build that this one does not make); the publisher's own files are not touched. Nothing
+    in `out` changes until every new file is written, under out/.scorecard-pending; then a journal of the
+    moves and removals is written (atomically: the commit point) and applied. A failure before the
+    journal leaves `out` as it was (the pending files are removed); a build killed while applying it is
+    finished by the next one (recover_journal), so the site is always one build's or the next's.
+    `rewrite`: write every file anew, even one whose bytes are there (a --full build trusts nothing of the
+    previous site). Returns how many files were written or removed."""
+    out = out.absolute()
+    for rel in files:
+        check_relative(rel, out)
     try:
-        for rel, data in files.items():
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # named: the folder it cannot be made in
+        raise ScorecardError(f"cannot write the site: {exc.strerror}", out.parent) from None
+    with site_lock(out):
+        return _write_site(out, files, remove, rewrite)
+
+
+@contextlib.contextmanager
+def site_lock(out: Path) -> Iterator[None]:
+    """One build at a time writes into a site (they share its pending folder): a second waits for the first."""
+    try:
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise ScorecardError(f"cannot write the site: {exc.strerror}", out) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # and the lock with it
+
+
+def _write_site(out: Path, files: SiteFiles, remove: Iterable[str], rewrite: bool) -> int:
+    recover_journal(out)
+    pending = out / PENDING
+    writes: list[str] = []
+    checked_folders: dict[str, bool] = {"": True}
+    try:
+        for rel, data in sorted(files.items(), key=lambda item: (item[0] == MANIFEST, item[0] != SITE_MARKER, item[0])):  # marker first, manifest last
+            target = out / rel
+            if isinstance(data, Path) and data == target and not rewrite:
+                continue  # the previous build's file, reused where it is
+            if check_folders(out, rel, checked_folders) and not rewrite and same_file(target, data):
+                continue  # the same bytes are there (a folder still to make holds nothing yet)
+            if not writes:
+                pending.mkdir(exist_ok=True)
+            name = pending / str(len(writes))
             if isinstance(data, Path):
-                if data != out / rel:
-                    return False
-            elif (out / rel).is_symlink() or (out / rel).read_bytes() != data:
-                return False
+                link_or_copy(data, name)
+            else:
+                name.write_bytes(data)
+            writes.append(rel)
+        removals = sorted(set(remove) - set(files))
+        if not writes and not removals:
+            return 0
+        journal = json.dumps({"write": writes, "remove": removals}, ensure_ascii=False).encode("utf-8")
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)  # a Ctrl-C now waits for the commit
+        try:
+            pending.mkdir(exist_ok=True)
+            (pending / "journal").write_bytes(journal)
+            os.replace(pending / "journal", out / JOURNAL)  # the commit: from here the new site is the one
+            apply_journal(out, writes, removals)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    except OSError as exc:
+        if not (out / JOURNAL).exists():
+            shutil.rmtree(pending, ignore_errors=True)
+        raise ScorecardError(f"cannot write the site: {exc.strerror}", out) from None
+    except BaseException:
+        if not (out / JOURNAL).exists():
+            shutil.rmtree(pending, ignore_errors=True)
+        raise
+    return len(writes) + len(removals)
+
+
+def check_relative(rel: str, out: Path) -> None:
+    parts = rel.split("/")
+    if rel.startswith("/") or "\\" in rel or "\0" in rel or any(p in ("", ".", "..") for p in parts) \
+            or parts[0] in INTERNAL:
+        raise ScorecardError(f"refusing to write outside the output folder: {rel}", out)
+
+
+def check_folders(out: Path, rel: str, known: dict[str, bool]) -> bool:
+    """True if every folder of `rel` is there (a real folder, never a link), False if one is still to make;
+    a link or a file in the way is refused before anything is written."""
+    folder = rel.rpartition("/")[0]
+    if folder in known:
+        return known[folder]
+    there = check_folders(out, folder, known)
+    if there:
+        try:
+            info = os.lstat(out / folder)
+        except FileNotFoundError:
+            there = False
+        else:
+            if not stat.S_ISDIR(info.st_mode):
+                raise ScorecardError(f"refusing to write through a link or a file in the output folder: {folder}",
+                                     out)
+    known[folder] = there
+    return there
+
+
+def same_file(target: Path, data: bytes | Path) -> bool:
+    """True if `target` is a plain file holding these bytes."""
+    try:
+        info = os.lstat(target)
+        if not stat.S_ISREG(info.st_mode):
+            return False
+        if isinstance(data, Path):
+            return os.path.samefile(data, target) or (info.st_size == data.stat().st_size
+                                                      and data.read_bytes() == target.read_bytes())
+        return info.st_size == len(data) and target.read_bytes() == data
     except OSError:
         return False
-    return True
 
 
-def write_site(out: Path, files: SiteFiles, keep: Iterable[str] = ()) -> None:
-    """Write into a temporary folder beside `out`, then swap it in; on any failure leave `out` alone.
-    `keep`: paths in the current `out` that scorecard did not make, carried over as they are."""
-    out = out.absolute()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    except OSError as exc:
-        raise ScorecardError(f"cannot write the site: {exc.strerror}", out.parent) from None
-    try:
-        (staging / STAGING_MARKER).write_bytes(b"")  # first: recover_leftovers deletes only marked folders
-        staging.chmod(0o777 & ~current_umask())  # mkdtemp makes it private; a site is meant to be served
-        for rel in keep:
-            carry_over(out / rel, safe_join(staging, rel))
-        folders: dict[str, Path] = {}  # each folder checked and made once, not once per file
-        for rel, data in sorted(files.items()):
-            folder_rel, _, name = rel.rpartition("/")
-            folder = folders.get(folder_rel)
-            if folder is None:
-                folder = folders[folder_rel] = safe_join(staging, folder_rel or ".")
-                folder.mkdir(parents=True, exist_ok=True)
-            if name in ("", ".", ".."):
-                raise ScorecardError(f"refusing to write outside the output folder: {rel}", staging)
-            target = folder / name
-            if isinstance(data, Path):  # unchanged since the previous build (cache.py): link, else copy
-                link_or_copy(data, target)
+def apply_journal(out: Path, writes: list[str], removals: list[str]) -> None:
+    """Move each pending file into place and remove what the build no longer makes (then the folders that
+    leaves empty); each step may already be done, by a build killed meanwhile."""
+    pending = out / PENDING
+    made: set[str] = set()
+    for i, rel in enumerate(writes):
+        source = pending / str(i)
+        if not source.exists():
+            continue  # moved already
+        folder = rel.rpartition("/")[0]
+        if folder and folder not in made:
+            (out / folder).mkdir(parents=True, exist_ok=True)
+            made.add(folder)
+        target = out / rel
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)  # an old folder of ours where a file now goes
+        os.replace(source, target)
+    emptied: set[str] = set()
+    for rel in removals:
+        target = out / rel
+        try:
+            if target.is_dir() and not target.is_symlink():
+                target.rmdir()
             else:
-                target.write_bytes(data)
-        (staging / STAGING_MARKER).unlink()
-        swap_in(staging, out)
+                target.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            continue  # a folder no longer empty: what is in it stays
+        emptied.add(rel.rpartition("/")[0])
+    for folder in sorted(emptied, key=lambda f: -f.count("/")):
+        while folder:
+            try:
+                (out / folder).rmdir()
+            except OSError:
+                break  # not empty (or gone)
+            folder = folder.rpartition("/")[0]
+    (out / JOURNAL).unlink()
+    shutil.rmtree(pending, ignore_errors=True)
+
+
+def recover_journal(out: Path) -> None:
+    """Finish the update a killed build committed (its journal is there), or drop the files of one that was
+    killed before its commit (pending files without a journal): either way the site is one build's."""
+    journal = out / JOURNAL
+    if not journal.exists() and not journal.is_symlink():
+        if (out / PENDING).is_dir() and not (out / PENDING).is_symlink():
+            shutil.rmtree(out / PENDING, ignore_errors=True)
+        return
+    try:
+        data = json.loads(read_regular(journal, 200_000_000).decode("utf-8"))
+    except (ScorecardError, ValueError):
+        data = None
+    writes = data.get("write") if isinstance(data, dict) else None
+    removals = data.get("remove") if isinstance(data, dict) else None
+    if not (isinstance(writes, list) and isinstance(removals, list)
+            and all(isinstance(r, str) for r in [*writes, *removals])):
+        raise ScorecardError("the journal of an interrupted build is damaged, so the site cannot be finished; "
+                             f"remove it and {PENDING}/ to build the site afresh", journal)
+    for rel in [*writes, *removals]:
+        check_relative(rel, out)
+    try:
+        apply_journal(out, writes, removals)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise ScorecardError(f"cannot write the site: {exc.strerror}", out) from None  # not the staging name
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def carry_over(source: Path, target: Path) -> None:
-    """One entry the publisher keeps in the site: a link stays a link (never followed), a file is
-    hardlinked (else copied), an empty folder is made again."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if source.is_symlink():
-        os.symlink(os.readlink(source), target)
-    elif source.is_dir():
-        target.mkdir(exist_ok=True)
-    elif source.is_file():
-        link_or_copy(source, target)
+        raise ScorecardError(f"cannot finish the interrupted build: {exc.strerror}", journal) from None
 
 
 def link_or_copy(source: Path, target: Path) -> None:
-    """A hardlink survives the previous site's removal and costs no copy; other file systems get a copy."""
+    """A hardlink costs no copy; other file systems get a copy."""
     try:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-def swap_in(staging: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-        old.rmdir()
-        os.replace(out, old)
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def safe_join(root: Path, rel: str) -> Path:
-    """A path under root; nothing a slug or file name says may escape it."""
-    target = (root / rel).resolve()
-    if not target.is_relative_to(root.resolve()):
-        raise ScorecardError(f"refusing to write outside the output folder: {rel}", root)
-    return target

@@ -9,7 +9,9 @@ the stat of the files it read, its provider.yaml as loaded, its scorecard and hi
 - also reuses its pages and PDF from the previous site (hardlinked into the staging folder, so the new
   site is still swapped in atomically) when the render inputs (templates, site config, page size) are
   unchanged too;
-- reuses the shared pages and scorecards.pdf when nothing at all changed.
+- reuses each shared page (index, practice and compare pages, open data) whose content did not change: the
+  manifest keeps, by page, a hash of what it shows (the keys of the providers on it, the counts it gives);
+  scorecards.pdf is keyed on its own HTML.
 
 Hashes are of file contents, never of times, so a `touch` or a fresh checkout rebuilds nothing. Times
 only let a rebuild skip the reading: a provider whose files (and folders) have the same inode, size,
@@ -23,6 +25,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -36,7 +39,7 @@ from .errors import ScorecardError
 from .limits import check_policy_file, open_regular, read_regular
 from .model import Fact, Provider, Rubric, Scorecard
 from .providers import VERSIONS, input_files, policy_texts
-from .resources import templates_dir, user_cache_dir
+from .resources import prune, templates_dir, user_cache_dir
 from .text import Document
 
 MANIFEST = ".scorecard-manifest.json"
@@ -314,6 +317,7 @@ class BuildCache:
     reused_files: int = 0
     made: set[str] | None = None  # the files the previous build wrote (its manifest's list), None if unknown
     documents: dict[str, str] = field(default_factory=dict)  # a document of the site -> hash of its HTML
+    pages: dict[str, str] = field(default_factory=dict)  # a shared page -> hash of what it shows (reusable_page)
     _previous_entries: dict[str, ProviderEntry | None] = field(default_factory=dict)
     stamps: dict[str, Any] = field(default_factory=dict)  # slug -> [key, stamp, watched] of the previous build
     new_stamps: dict[str, list[Any]] = field(default_factory=dict)  # ... and of this one
@@ -436,19 +440,20 @@ class BuildCache:
             return None  # the card was recomputed
         return self._previous_files(names)
 
-    def shared_key(self) -> str:
-        digest = hashlib.sha256(self.render.encode() + self.pdf.encode())
-        for slug in sorted(self.entries):
-            digest.update(f"{slug}\0{self.entries[slug].key}\0".encode())
-        return digest.hexdigest()
-
-    def reusable_shared(self, names: Iterable[str]) -> dict[str, Path] | None:
-        """index, compare, data, scorecards.pdf... from the previous site if no provider changed at all."""
-        if not self.same_render or self.previous.get("shared") != self.shared_key():
+    def reusable_page(self, name: str, shows: str | None) -> Path | None:
+        """A page shown by every provider's build (index, practice and compare pages, open data...) from the
+        previous site, if it was made from what this one shows (`shows`, render/site.SharedPage) with the
+        same templates, config, rubric and code. Remembers what it shows for the next build either way."""
+        if shows is None:
             return None
-        if self._recomputed or set(self.entries) != set(self.previous.get("providers", {})):
+        digest = hashlib.sha256(f"{self.analysis}\0{self.render}\0{name}\0{shows}".encode("utf-8",
+                                                                                        "surrogatepass")).hexdigest()
+        self.pages[name] = digest
+        previous = self.previous.get("pages")
+        if not isinstance(previous, dict) or previous.get(name) != digest:
             return None
-        return self._previous_files(names)
+        found = self._previous_files([name])
+        return found[name] if found else None
 
     def reusable_document(self, name: str, html: str) -> dict[str, Path] | None:
         """A PDF of the previous site drawn from exactly this HTML, with the same PDF templates and page size
@@ -463,7 +468,10 @@ class BuildCache:
     def _previous_files(self, names: Iterable[str]) -> dict[str, Path] | None:
         """The named files of the previous site, if every one is still a plain file there."""
         paths = {name: self.out / name for name in names}
-        if not all(p.is_file() and not p.is_symlink() for p in paths.values()):
+        try:
+            if not all(stat.S_ISREG(os.lstat(p).st_mode) for p in paths.values()):  # a plain file, not a link
+                return None
+        except OSError:
             return None
         self.reused_files += len(paths)
         return paths
@@ -483,8 +491,8 @@ class BuildCache:
     def manifest(self, files: Iterable[str] = ()) -> bytes:
         """The manifest, listing `files`: what this build wrote, so the next one knows what it did not."""
         data = {"format": FORMAT, "scorecard": __version__, "analysis": self.analysis, "render": self.render,
-                "pdf": self.pdf, "shared": self.shared_key(),
-                "documents": dict(sorted(self.documents.items())),
+                "pdf": self.pdf, "documents": dict(sorted(self.documents.items())),
+                "pages": dict(sorted(self.pages.items())),
                 "providers": {slug: self.entries[slug].key for slug in sorted(self.entries)},
                 "files": sorted(set(files) | {MANIFEST})}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -496,13 +504,20 @@ class BuildCache:
         path = stamps_file(self.out)
         data = {"manifest": hashlib.sha256(manifest).hexdigest(), "limit": self.limit,
                 "providers": {slug: self.new_stamps[slug] for slug in sorted(self.new_stamps) if slug in self.entries}}
+        text = json.dumps(data, separators=(",", ":")).encode("utf-8")
         try:
+            if path.is_file() and not path.is_symlink() and path.read_bytes() == text:
+                return  # an unchanged rebuild: the same stamps
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f".{path.name}.{os.getpid()}")
-            temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+            temporary.write_bytes(text)
             os.replace(temporary, path)
         except OSError:
-            pass
+            return
+        prune(path.parent, "*.json", STAMPS_KEEP, keep=path)
+
+
+STAMPS_KEEP = 64  # sites whose stamps are kept (one file each): the most recently built
 
 
 def read_stamps(out: Path, manifest: str, limit: float | None) -> dict[str, Any]:

@@ -93,7 +93,7 @@ def options(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks
 def build_command(
     providers: ProvidersOpt = None,
     rubric: RubricOpt = None,
-    out_dir: Annotated[Path, typer.Option("--out", metavar="FOLDER", help="Output folder, replaced atomically.")] = Path("site"),
+    out_dir: Annotated[Path, typer.Option("--out", metavar="FOLDER", help="Output folder, updated in place (a build killed midway is finished by the next).")] = Path("site"),
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Render a PDF per provider.")] = True,
     templates: Annotated[Path | None, typer.Option(
         "--templates", metavar="FOLDER", exists=True, file_okay=False, dir_okay=True,

@@ -32,3 +32,18 @@ def user_cache_dir() -> Path:
     """$XDG_CACHE_HOME/scorecard, else ~/.cache/scorecard: only what can be made again is kept there."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "scorecard"
+
+
+def prune(folder: Path, pattern: str, keep_count: int, keep: Path | None = None) -> None:
+    """Remove all but the `keep_count` most recently written files of `folder` matching `pattern` (best effort:
+    these are caches, made again when missing)."""
+    try:
+        found = [(p.stat().st_mtime_ns, p) for p in folder.glob(pattern) if p != keep and p.is_file()]
+    except OSError:
+        return
+    found.sort(reverse=True)
+    for _mtime, old in found[max(0, keep_count - (keep is not None)):]:
+        try:
+            old.unlink()
+        except OSError:
+            continue

@@ -4,7 +4,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from xml.sax.saxutils import escape
+
+
+def escape(text: str) -> str:
+    """&, < and > as XML entities (what xml.sax.saxutils.escape does; that module imports urllib.request)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 LIGHT_ROOT = re.compile(r":root\s*\{([^}]*)\}")  # the first :root block of site.css: the light scheme
 GRADE_VAR = re.compile(r"--grade-([a-f])\s*:\s*([^;}\s]+)")

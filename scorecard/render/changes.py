@@ -30,7 +30,7 @@ def render_changes(histories: dict[str, History], rubric: Rubric, env: Environme
                        entry_id=lambda c: _urn("change", c.id), atom_date=_atom_date, xml_text=xml_text).render(env)
     data = [change_json(c) for c in changes]
     return {"changes/index.html": page.encode("utf-8"), "feed.xml": feed.encode("utf-8"),
-            "data/changes.json": (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+            "data/changes.json": (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")}
 
 
 def change_json(change: Change) -> dict[str, Any]:

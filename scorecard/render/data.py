@@ -63,18 +63,14 @@ def dumps(data: object) -> bytes:
 
 
 def scorecards_json(cards: list[Scorecard], written: Mapping[str, bytes] | None = None) -> bytes:
-    """Every scorecard in one list, as dumps writes it. `written`: a card's own scorecard.json (by slug) as
-    already made, joined in instead of encoded again (json's indenting encoder is slow): an element of the
-    list is that file's text indented by two spaces (no JSON string holds a raw line break)."""
-    if not cards:
-        return dumps([])
-    parts = []
+    """Every scorecard in one list, compact (no indentation, one line: a third of the size, and the C encoder
+    writes it); each element is what the provider's scorecard.json holds. `written`: those files (by slug) as
+    already made, read back instead of encoded again."""
+    items = []
     for card in cards:
         text = (written or {}).get(card.slug)
-        body = text.decode("utf-8").removesuffix("\n") if text is not None else \
-            json.dumps(scorecard_json(card), ensure_ascii=False, indent=2)
-        parts.append("  " + body.replace("\n", "\n  "))
-    return ("[\n" + ",\n".join(parts) + "\n]\n").encode("utf-8")
+        items.append(json.loads(text) if text is not None else scorecard_json(card))
+    return (json.dumps(items, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 # OWASP "CSV injection": a cell a spreadsheet would read as a formula gets a leading apostrophe.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,11 +63,30 @@ def page_context(rubric: Rubric, config: SiteConfig | dict[str, Any] | None, roo
     return PageContext(rubric=rubric, site=as_config(config), root=root, page=page, has_pdf=has_pdf).variables()
 
 
+_SAME_ENV: dict[tuple[object, ...], tuple[tuple[object, ...], Any]] = {}  # made once per environment
+
+
+def _once(key: tuple[object, ...], held: tuple[object, ...], make: Callable[[], Any]) -> Any:
+    """make(), kept for this key while the objects it names by id are the ones `held` here (so ids stay theirs)."""
+    found = _SAME_ENV.get(key)
+    if found is None or any(a is not b for a, b in zip(found[0], held, strict=True)):
+        if len(_SAME_ENV) >= 16:
+            _SAME_ENV.clear()
+        found = _SAME_ENV[key] = (held, make())
+    return found[1]
+
+
 def badge_colours(env: Environment, config: SiteConfig | dict[str, Any] | None) -> Mapping[str, str]:
     """The grade colours of this site: its site.css (the user's, if they have one) and its config."""
     assert env.loader is not None
-    site_css = env.loader.get_source(env, "site.css")[0]
-    return grade_colours(site_css, tuple(sorted(as_config(config).colours.items())))
+    colours = tuple(sorted(as_config(config).colours.items()))
+
+    def make() -> Mapping[str, str]:
+        assert env.loader is not None
+        return grade_colours(env.loader.get_source(env, "site.css")[0], colours)
+
+    result: Mapping[str, str] = _once(("badge", id(env), colours), (env,), make)
+    return result
 
 
 def value_labels(rubric: Rubric) -> dict[tuple[str, str], tuple[str, str]]:
@@ -235,7 +254,8 @@ def compare_script(card: Scorecard, rubric: Rubric, env: Environment, has_policy
     """data/compare/<slug>.js: the provider's column of the compare page (its heading and a cell per practice,
     rendered and escaped here like any page), which site.js adds with a <script> element when a reader picks
     the provider. A script, not JSON: it loads from file:// too. Its links are relative to compare/."""
-    macros = CompareColumnContext(rubric=rubric, root="../", has_policy=has_policy).module(env)
+    macros = _once(("compare", id(env), id(rubric), has_policy), (env, rubric),
+                   lambda: CompareColumnContext(rubric=rubric, root="../", has_policy=has_policy).module(env))
     column = {"slug": card.slug, "head": str(macros.head(card)),
               "cells": [str(macros.cell(card, row)) for row in card.practices]}
     return f"scorecardCompare({json.dumps(column, ensure_ascii=False)});\n".encode()
@@ -268,13 +288,37 @@ def shared_file_names(rubric: Rubric, providers: int = 0) -> list[str]:
             + [f"practices/{p.key}/{name}" for p in rubric.practices for name in ["index.html", *pages]])
 
 
-def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment,
-                        config: SiteConfig | dict[str, Any] | None, user_templates: Path | None = None,
-                        has_pdf: bool = True, policy_slugs: frozenset[str] = frozenset(),
-                        written: dict[str, bytes] | None = None) -> SiteFiles:
-    """Pages that show every provider, plus assets and open data. `policy_slugs`: the providers with an
-    annotated policy page (their quotes link to it); `written`: each provider's scorecard.json as this build
-    writes it, by slug (data/scorecards.json joins them)."""
+Written = Mapping[str, bytes] | Callable[[], Mapping[str, bytes]] | None
+
+
+@dataclass
+class SharedPage:
+    """A file of render_shared_files: `shows` says all it is made from besides the render inputs (templates,
+    site config, rubric: the build cache adds those), so that an unchanged one is not rendered again; None
+    when it is cheaper to make than to key."""
+
+    shows: str | None
+    make: Callable[[], bytes]
+
+
+def shown_cards(cards: list[Scorecard], keys: Mapping[str, str] | None, policy_slugs: frozenset[str]) -> str | None:
+    """What a page of these cards shows of them: each card stands for its provider's key (a card is made
+    from its provider's files, which the key hashes), with whether it has a policy page."""
+    if keys is None or any(c.slug not in keys for c in cards):
+        return None
+    return ";".join(f"{c.slug}={keys[c.slug]}{'+' if c.slug in policy_slugs else ''}" for c in cards)
+
+
+def _keyed(*parts: object) -> str | None:
+    return None if any(p is None for p in parts) else "\0".join(map(str, parts))
+
+
+def shared_pages(cards: list[Scorecard], rubric: Rubric, env: Environment,
+                 config: SiteConfig | dict[str, Any] | None, user_templates: Path | None = None,
+                 has_pdf: bool = True, policy_slugs: frozenset[str] = frozenset(),
+                 written: Written = None, keys: Mapping[str, str] | None = None) -> dict[str, SharedPage]:
+    """The files of render_shared_files, each made only when asked, with what it shows (`keys`: each
+    provider's key, by slug; without it no page says what it shows)."""
     ranked = rank(cards)
     site = as_config(config)
 
@@ -289,19 +333,48 @@ def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment
         for row in card.practices:
             if row.value in answers.get(row.practice, {}):
                 answers[row.practice][row.value] += 1
-    return {
-        **{Pages.name(at.number): IndexContext(**base("", "index"), cards=shown, pages=at, all_cards=ranked,
-                                               counts=counts, grade_order=grade_order).render(env).encode("utf-8")
-           for at, shown in pages},
-        "methodology/index.html": MethodologyContext(**base("../", "methodology")).render(env).encode("utf-8"),
-        "compare/index.html": CompareContext(**base("../", "compare"), cards=ranked).render(env).encode("utf-8"),
-        f"{COMPARE_DATA}/_providers.js": compare_choices(ranked),
-        **{f"practices/{p.key}/{Pages.name(at.number)}": PracticeContext(
-            **base("../../", "practice"), practice=p, pages=at, answers=answers[p.key],
-            groups=by_answer(shown, p.key), policy_slugs=policy_slugs).render(env).encode("utf-8")
-           for p in rubric.practices for at, shown in pages},
-        "assets/site.css": (read_asset("site.css", user_templates) + site.css()).encode("utf-8"),
-        "assets/site.js": read_asset("site.js", user_templates).encode("utf-8"),
-        "data/scorecards.json": scorecards_json(ranked, written),
-        "data/scorecards.csv": scorecards_csv(ranked),
-    }
+
+    def index(at: Pages, shown: list[Scorecard]) -> bytes:
+        return IndexContext(**base("", "index"), cards=shown, pages=at, all_cards=ranked, counts=counts,
+                            grade_order=grade_order).render(env).encode("utf-8")
+
+    def practice(p: Any, at: Pages, shown: list[Scorecard]) -> bytes:
+        return PracticeContext(**base("../../", "practice"), practice=p, pages=at, answers=answers[p.key],
+                               groups=by_answer(shown, p.key), policy_slugs=policy_slugs).render(env).encode("utf-8")
+
+    def open_data() -> bytes:
+        return scorecards_json(ranked, written() if callable(written) else written)
+
+    everyone = shown_cards(ranked, keys, policy_slugs)
+    files: dict[str, SharedPage] = {}
+    for at, shown in pages:
+        files[Pages.name(at.number)] = SharedPage(
+            _keyed("index", at, counts, len(ranked), shown_cards(shown, keys, policy_slugs)),
+            lambda at=at, shown=shown: index(at, shown))  # type: ignore[misc]
+    files["methodology/index.html"] = SharedPage("methodology", lambda: MethodologyContext(
+        **base("../", "methodology")).render(env).encode("utf-8"))
+    files["compare/index.html"] = SharedPage(f"compare\0{len(ranked)}", lambda: CompareContext(
+        **base("../", "compare"), cards=ranked).render(env).encode("utf-8"))
+    files[f"{COMPARE_DATA}/_providers.js"] = SharedPage(None, lambda: compare_choices(ranked))
+    for p in rubric.practices:
+        for at, shown in pages:
+            files[f"practices/{p.key}/{Pages.name(at.number)}"] = SharedPage(
+                _keyed("practice", p.key, at, answers[p.key], shown_cards(shown, keys, policy_slugs)),
+                lambda p=p, at=at, shown=shown: practice(p, at, shown))  # type: ignore[misc]
+    files["assets/site.css"] = SharedPage(None, lambda: (read_asset("site.css", user_templates)
+                                                         + site.css()).encode("utf-8"))
+    files["assets/site.js"] = SharedPage(None, lambda: read_asset("site.js", user_templates).encode("utf-8"))
+    files["data/scorecards.json"] = SharedPage(_keyed("json", everyone), open_data)
+    files["data/scorecards.csv"] = SharedPage(_keyed("csv", everyone), lambda: scorecards_csv(ranked))
+    return files
+
+
+def render_shared_files(cards: list[Scorecard], rubric: Rubric, env: Environment,
+                        config: SiteConfig | dict[str, Any] | None, user_templates: Path | None = None,
+                        has_pdf: bool = True, policy_slugs: frozenset[str] = frozenset(),
+                        written: Written = None) -> SiteFiles:
+    """Pages that show every provider, plus assets and open data. `policy_slugs`: the providers with an
+    annotated policy page (their quotes link to it); `written`: each provider's scorecard.json as this build
+    writes it, by slug (data/scorecards.json joins them)."""
+    return {name: page.make() for name, page in shared_pages(cards, rubric, env, config, user_templates, has_pdf,
+                                                              policy_slugs, written).items()}

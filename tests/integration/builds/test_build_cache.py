@@ -82,3 +82,20 @@ def test_a_policy_changed_with_its_size_and_time_kept_is_read_again(tmp_path: Pa
     build(options)
     assert counted["load"] == 2
     assert "is dedicated to protecting" in (out / "cloudpockets" / "policy" / "index.html").read_text(encoding="utf-8")
+
+
+def test_stamps_of_at_most_64_sites_are_kept(tmp_path: Path, counted: dict[str, int]) -> None:
+    """One stamps file per site built: the oldest go, so a machine building many sites does not fill up."""
+    providers = copy_providers(tmp_path / "providers", ["cloudpockets"])
+    out = tmp_path / "site"
+    folder = cache_module.stamps_file(out).parent
+    folder.mkdir(parents=True)
+    for i in range(70):
+        old = folder / f"{i:032x}.json"
+        old.write_text("{}", encoding="utf-8")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    build(BuildOptions(providers=providers, out=out, pdf=False, jobs=1))
+    kept = sorted(p.name for p in folder.glob("*.json"))
+    assert len(kept) == cache_module.STAMPS_KEEP == 64
+    assert cache_module.stamps_file(out).name in kept
+    assert f"{69:032x}.json" in kept and f"{0:032x}.json" not in kept  # the newest stay
