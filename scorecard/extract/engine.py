@@ -178,6 +178,18 @@ class Texts:
         self.shapes: dict[int, int | None] = {}
 
         self.starts: list[int] = []  # every sentence's start, in order (set by run)
+        self.ends: list[int] = []  # ... and its end
+        self.wordsets: dict[int, frozenset[str] | None] = {}
+
+    def wordset(self, i: int, present: list[Words]) -> frozenset[str] | None:
+        """Sentence i's words (literal_hits) as a set, when they are all the automaton's literals its text holds:
+        a literal is counted in the sentence where it starts, so a sentence that the next one overlaps (a label
+        and its heading share a start) may lack some, and has none (None)."""
+        found = self.wordsets.get(i, False)
+        if found is False:
+            whole = i + 1 == len(self.starts) or self.starts[i + 1] >= self.ends[i]
+            found = self.wordsets[i] = frozenset(present[i]) if whole else None
+        return found  # type: ignore[return-value]
 
     def starting_at(self, document: Document, start: int) -> list[int]:
         """The indices of the sentences starting at `start` (a label and its heading may share one)."""
@@ -359,7 +371,7 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
     hits: list[Hit] = []
     found = candidates(document, lowered, starts, practice, present, keyword_found)
     sentences = document.sentences
-    rules, tests = practice.rules, practice.tests
+    rules, tests, word_tests = practice.rules, practice.tests, practice.word_tests
     woken_by: dict[Words, list[int]] = {}  # the rules a combination of words wakes, worked out once
     for i in found:
         shape = texts.shape(document, i)
@@ -378,8 +390,15 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
             for word in words:
                 wake.update(practice.by_literal.get(word, ()))
             woken = woken_by[words] = sorted(wake)
-        here = [hit for n in woken if tests[n](text)
-                and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words)) is not None]
+        if not woken:
+            continue
+        wordset = texts.wordset(i, present) if lead is None else None
+        if wordset is None:
+            here = [hit for n in woken if tests[n](text)
+                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words)) is not None]
+        else:
+            here = [hit for n in woken if word_tests[n](text, wordset)
+                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
         if here and not (practice.skip is not None and practice.skip.search(text)):
             if lead is not None:
@@ -499,6 +518,7 @@ def run(document: Document, keys: list[str], detectors: Detectors,
     lowered = Lowered(document.text, whole=detectors.literal_breaks)
     texts = Texts(lowered)
     texts.starts = starts
+    texts.ends = [s.end for s in document.sentences]
     present = literal_hits(document, lowered, starts, detectors)
     by_keyword = keyword_hits(present, detectors)
     facts: dict[str, Fact] = {}

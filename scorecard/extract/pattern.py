@@ -432,12 +432,25 @@ def any_of(words: set[str] | frozenset[str]) -> Formula | None:
     return _or(list[Formula | None](sorted(words))) if words else None
 
 
-def formula_expression(formula: Formula, name: str = "t") -> str:
-    """`formula` as a Python expression of `in` tests on the text named `name`, literals written with repr."""
+def formula_expression(formula: Formula, name: str = "t", known: frozenset[str] | None = None) -> str:
+    """`formula` as a Python expression of `in` tests on the text named `name`, literals written with repr.
+
+    known: literals whose presence a set named W tells (the automaton's words of the text, engine.literal_hits):
+    tested in W, and first in each AND and OR (a set lookup, where `in` on the text scans it), for a text
+    whose W holds every one of them it contains (a W holding more only lets more texts through)."""
     if isinstance(formula, str):
-        return f"{formula!r} in {name}"
+        return f"{formula!r} in W" if known is not None and formula in known else f"{formula!r} in {name}"
     joiner = " and " if formula[0] == "and" else " or "
-    return "(" + joiner.join(formula_expression(p, name) for p in formula[1]) + ")"
+    parts = list(formula[1])
+    if known is not None:  # the same value in any order: `and`, `or` and `in` have no side effects
+        parts.sort(key=lambda p: not _decided_by(p, known))
+    return "(" + joiner.join(formula_expression(p, name, known) for p in parts) + ")"
+
+
+def _decided_by(formula: Formula, known: frozenset[str]) -> bool:
+    if isinstance(formula, str):
+        return formula in known
+    return all(_decided_by(p, known) for p in formula[1])
 
 
 def formula_test(formula: Formula | None) -> Callable[[str], bool] | None:
@@ -451,4 +464,15 @@ def compile_tests(formulas: list[Formula | None]) -> tuple[Callable[[str], bool]
     with repr, so no text of any file becomes code."""
     source = "(" + "".join(f"lambda t: {formula_expression(f) if f is not None else 'True'},\n" for f in formulas) + ")"
     tests: tuple[Callable[[str], bool], ...] = eval(compile(source, "<formulas>", "eval"), {"__builtins__": {}})
+    return tests
+
+
+def compile_word_tests(formulas: list[Formula | None],
+                       known: frozenset[str]) -> tuple[Callable[[str, frozenset[str]], bool], ...]:
+    """Each formula as a function of a text t and W, the set of `known` literals the text holds (formula_expression):
+    the literals of `known` are looked up in W, the others searched in t. Code made as compile_tests makes it."""
+    source = "(" + "".join(f"lambda t, W: {formula_expression(f, known=known) if f is not None else 'True'},\n"
+                           for f in formulas) + ")"
+    tests: tuple[Callable[[str, frozenset[str]], bool], ...] = eval(compile(source, "<formulas>", "eval"),
+                                                                     {"__builtins__": {}})
     return tests

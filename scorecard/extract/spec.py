@@ -37,6 +37,7 @@ from .pattern import (
     any_of,
     bounded,
     compile_tests,
+    compile_word_tests,
     formula_test,
     literal_formula,
     literal_sets,
@@ -199,11 +200,18 @@ class Practice:
     # lookup instead of testing every rule's set; rules that need no literal are always tried.
     by_literal: dict[str, tuple[int, ...]] = field(default_factory=dict)
     always: tuple[int, ...] = ()
+    known: frozenset[str] = frozenset()  # every literal of the automaton (Detectors.seal): for word_tests
 
     @cached_property
     def tests(self) -> tuple[Callable[[str], bool], ...]:
         """Per rule, whether a sentence holds the literals its patterns need (Rule.formula): tried first."""
         return compile_tests([rule.formula for rule in self.rules])
+
+    @cached_property
+    def word_tests(self) -> tuple[Callable[[str, frozenset[str]], bool], ...]:
+        """The same tests given also W, the automaton's words in the sentence (engine.literal_hits): a literal of
+        the automaton is looked up in W instead of searched in the text. Only for a sentence whose W is whole."""
+        return compile_word_tests([rule.formula for rule in self.rules], self.known)
 
     @cached_property
     def trigger(self) -> re.Pattern[str] | None:
@@ -252,6 +260,9 @@ class Detectors:
         words = {w for p in self.practices.values() for w in p.keywords}
         words |= {w for p in self.practices.values() for r in p.rules for w in r.needs.union(*r.needs_also)}
         object.__setattr__(self, "literal_breaks", any("\n" in word for word in words))
+        known = frozenset(words)
+        for practice in self.practices.values():
+            object.__setattr__(practice, "known", known)
         for word in sorted(words):
             self.literals.add_word(word, word)
         if words:
