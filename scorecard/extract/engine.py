@@ -143,14 +143,23 @@ def _following(sentences: list[Sentence], found: set[int], keywords: tuple[str, 
     return more
 
 
-def is_negated(text: str, cue_start: int, detectors: Detectors) -> bool:
-    """A negation word among the few words before the cue, within the same clause."""
+def is_negated(text: str, cue_start: int, detectors: Detectors, ascii: bool = False) -> bool:
+    """A negation word among the few words before the cue, within the same clause. ascii: the text is
+    ASCII only (Texts.ascii), so the patterns compiled with re.ASCII read it alike."""
+    clause_break, negation = detectors.clause_break, detectors.negation
+    if ascii and detectors.negation_ascii is not None and detectors.clause_break_ascii is not None:
+        clause_break, negation = detectors.clause_break_ascii, detectors.negation_ascii
     prefix = text[max(0, cue_start - 160):cue_start]
-    breaks = list(detectors.clause_break.finditer(prefix))
+    breaks = list(clause_break.finditer(prefix))
     if breaks:
         prefix = prefix[breaks[-1].end():]
     words = prefix.split()[-detectors.negation_window:]
-    return bool(words) and detectors.negation.search(" ".join(words)) is not None
+    return bool(words) and negation.search(" ".join(words)) is not None
+
+
+# Characters of ASCII that \s matches without re.ASCII and not with it: a text of ASCII holding none of them
+# reads alike under both (\w, \d and \b agree on ASCII letters, digits and the underscore). Texts.ascii
+_ASCII_SPACES_APART = re.compile("[\x1c-\x1f]")
 
 
 NEAR_SENTENCES = 2  # how far back `near` looks: "Some browsers send DNT. It is unclear ... We do not respond to these signals."
@@ -180,6 +189,9 @@ class Texts:
         self.starts: list[int] = []  # every sentence's start, in order (set by run)
         self.ends: list[int] = []  # ... and its end
         self.wordsets: dict[int, frozenset[str] | None] = {}
+        # no character of the text reads otherwise under re.ASCII but for being beyond ASCII: a
+        # sentence of ASCII only is then read with the patterns compiled with re.ASCII
+        self.ascii = _ASCII_SPACES_APART.search(lowered.text) is None
 
     def wordset(self, i: int, present: list[Words]) -> frozenset[str] | None:
         """Sentence i's words (literal_hits) as a set, when they are all the automaton's literals its text holds:
@@ -285,16 +297,19 @@ def lower_keeping_offsets(text: str) -> str:
 
 
 def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Detectors,
-               texts: Texts, words: Collection[str] = ()) -> Hit | None:
-    """The hit a rule makes on sentence i, if any. `words`: the literals present in it (literal_hits)."""
+               texts: Texts, words: Collection[str] = (), ascii: bool = False) -> Hit | None:
+    """The hit a rule makes on sentence i, if any. `words`: the literals present in it (literal_hits).
+    ascii: `text` is ASCII only (Texts.ascii), so the rule's patterns compiled with re.ASCII are used."""
     if rule.needs and rule.needs.isdisjoint(words):
         return None
     for needs in rule.needs_also:
         if needs.isdisjoint(words):
             return None
-    if not rule.cue.search(text):
+    cue = rule.cue_ascii if ascii else rule.cue
+    if not cue.search(text):
         return None
-    if any(p.search(text) for p in rule.unless) or not all(p.search(text) for p in rule.all):
+    if any(p.search(text) for p in (rule.unless_ascii if ascii else rule.unless)) \
+            or not all(p.search(text) for p in (rule.all_ascii if ascii else rule.all)):
         return None
     context: tuple[int, ...] = ()
     if rule.near:
@@ -309,11 +324,11 @@ def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Det
                     context = tuple(sorted({*context, j}))
                     break
     negated = False
-    for match in rule.cue.finditer(text):  # a plain reading anywhere in the sentence beats a negated one
+    for match in cue.finditer(text):  # a plain reading anywhere in the sentence beats a negated one
         # the word negation is checked before: the first `cue...` group that took part in the match
-        start = next((match.start(g) for g in rule.cue.groupindex if g.startswith("cue") and match.start(g) >= 0),
+        start = next((match.start(g) for g in cue.groupindex if g.startswith("cue") and match.start(g) >= 0),
                      match.start())
-        if rule.negation == "ignore" or not is_negated(text, start, detectors):
+        if rule.negation == "ignore" or not is_negated(text, start, detectors, ascii):
             return Hit(rule.value, i, rule.strength, rule.id, context, rule.partial)
         negated = True
     if negated and rule.negation != "drop":
@@ -393,14 +408,16 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
         if not woken:
             continue
         wordset = texts.wordset(i, present) if lead is None else None
+        ascii = texts.ascii and text.isascii()
         if wordset is None:
             here = [hit for n in woken if tests[n](text)
-                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words)) is not None]
+                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
         else:
             here = [hit for n in woken if word_tests[n](text, wordset)
-                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words)) is not None]
+                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
-        if here and not (practice.skip is not None and practice.skip.search(text)):
+        skip = practice.skip_ascii if ascii else practice.skip
+        if here and not (skip is not None and skip.search(text)):
             if lead is not None:
                 here = [replace(h, context=tuple(sorted({*h.context, lead}))) for h in here]
             hits.extend(here)
