@@ -43,8 +43,8 @@ def literal_hits(document: Document, lowered: Lowered, starts: list[int], detect
     shared: dict[Words, Words] = {}
     low, high, current = 0, -1, -1  # the current sentence's span: hits come in text order
     words: list[str] = []  # ... and its words (replaced at the first hit, since high starts below every pos)
-    for end, word in _automaton_hits(detectors, lowered):
-        pos = end - len(word) + 1
+    for end, (word, back, _mask) in _automaton_hits(detectors, lowered):
+        pos = end - back
         if not low <= pos < high:
             i = bisect_right(starts, pos) - 1
             if i < 0 or pos >= sentences[i].end:
@@ -66,23 +66,32 @@ def _shared(shared: dict[Words, Words], words: list[str]) -> Words:
 
 
 def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, list[int]]:
-    """Per practice, the sentences holding one of its keywords, in order: one pass for every practice,
-    each combination of words looked up once."""
-    found: dict[str, list[int]] = {key: [] for key in detectors.practices}
-    touched: dict[Words, tuple[list[int], ...]] = {}
+    """Per practice, the sentences holding one of its keywords, in order: one pass for every practice.
+    Each word is a keyword of some practices, a bit each (Detectors.seal): a sentence's words or'ed
+    together tell which, and each combination of practices is looked up once."""
+    keys = list(detectors.practices)
+    lists: list[list[int]] = [[] for _ in keys]
+    get = detectors.literals.get
+    masks: dict[str, int] = {}
+    targets_of: dict[int, tuple[list[int], ...]] = {0: ()}
     for i, words in enumerate(present):
         if not words:
             continue
-        lists = touched.get(words)
-        if lists is None:
-            lists = touched[words] = tuple(found[key] for key, practice in detectors.practices.items()
-                                           if not practice.keyword_set.isdisjoint(words))
-        for hits in lists:
+        mask = 0
+        for word in words:
+            bits = masks.get(word)
+            if bits is None:
+                bits = masks[word] = get(word)[2]
+            mask |= bits
+        targets = targets_of.get(mask)
+        if targets is None:
+            targets = targets_of[mask] = tuple(lists[n] for n in range(len(keys)) if mask >> n & 1)
+        for hits in targets:
             hits.append(i)
-    return found
+    return dict(zip(keys, lists, strict=True))
 
 
-def _automaton_hits(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, str]]:
+def _automaton_hits(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, tuple[str, int, int]]]:
     """(end, word) of every literal in the text, in order. The automaton copies the text it reads
     at 4 bytes a character, so a big text is read a line-aligned chunk at a time (when no literal
     holds a line break, this finds the same hits)."""
@@ -91,10 +100,10 @@ def _automaton_hits(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[in
     return _chunked_hits(detectors, lowered)
 
 
-def _chunked_hits(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, str]]:
+def _chunked_hits(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, tuple[str, int, int]]]:
     for start, chunk in lowered.chunks():
-        for last, word in detectors.literals.iter(chunk):
-            yield start + last, word
+        for last, value in detectors.literals.iter(chunk):
+            yield start + last, value
 
 
 def candidates(document: Document, lowered: Lowered, starts: list[int], practice: Practice,
@@ -188,7 +197,6 @@ class Texts:
 
         self.starts: list[int] = []  # every sentence's start, in order (set by run)
         self.ends: list[int] = []  # ... and its end
-        self.wordsets: dict[int, frozenset[str] | None] = {}
         # no character of the text reads otherwise under re.ASCII but for being beyond ASCII: a
         # sentence of ASCII only is then read with the patterns compiled with re.ASCII
         self.ascii = _ASCII_SPACES_APART.search(lowered.text) is None
@@ -196,12 +204,11 @@ class Texts:
     def wordset(self, i: int, present: list[Words]) -> frozenset[str] | None:
         """Sentence i's words (literal_hits) as a set, when they are all the automaton's literals its text holds:
         a literal is counted in the sentence where it starts, so a sentence that the next one overlaps (a label
-        and its heading share a start) may lack some, and has none (None)."""
-        found = self.wordsets.get(i, False)
-        if found is False:
-            whole = i + 1 == len(self.starts) or self.starts[i + 1] >= self.ends[i]
-            found = self.wordsets[i] = frozenset(present[i]) if whole else None
-        return found  # type: ignore[return-value]
+        and its heading share a start) may lack some, and has none (None). Made when asked, not kept: a set
+        per sentence of a big policy would hold more than its text."""
+        if i + 1 == len(self.starts) or self.starts[i + 1] >= self.ends[i]:
+            return frozenset(present[i])
+        return None
 
     def starting_at(self, document: Document, start: int) -> list[int]:
         """The indices of the sentences starting at `start` (a label and its heading may share one)."""

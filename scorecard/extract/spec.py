@@ -285,8 +285,11 @@ class Detectors:
         known = frozenset(words)
         for practice in self.practices.values():
             object.__setattr__(practice, "known", known)
+        keywords = [frozenset(p.keywords) for p in self.practices.values()]
         for word in sorted(words):
-            self.literals.add_word(word, word)
+            # the word, where it starts back from its end, and the practices it is a keyword of (a bit each)
+            mask = sum(1 << n for n, kws in enumerate(keywords) if word in kws)
+            self.literals.add_word(word, (word, len(word) - 1, mask))
         if words:
             self.literals.make_automaton()
 
