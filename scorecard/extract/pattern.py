@@ -432,19 +432,12 @@ def any_of(words: set[str] | frozenset[str]) -> Formula | None:
     return _or(list[Formula | None](sorted(words))) if words else None
 
 
-def formula_expression(formula: Formula, name: str = "t", known: frozenset[str] | None = None) -> str:
-    """`formula` as a Python expression of `in` tests on the text named `name`, literals written with repr.
-
-    known: literals whose presence a set named W tells (the automaton's words of the text, engine.literal_hits):
-    tested in W, and first in each AND and OR (a set lookup, where `in` on the text scans it), for a text
-    whose W holds every one of them it contains (a W holding more only lets more texts through)."""
+def formula_expression(formula: Formula, name: str = "t") -> str:
+    """`formula` as a Python expression of `in` tests on the text named `name`, literals written with repr."""
     if isinstance(formula, str):
-        return f"{formula!r} in W" if known is not None and formula in known else f"{formula!r} in {name}"
+        return f"{formula!r} in {name}"
     joiner = " and " if formula[0] == "and" else " or "
-    parts = list(formula[1])
-    if known is not None:  # the same value in any order: `and`, `or` and `in` have no side effects
-        parts.sort(key=lambda p: not _decided_by(p, known))
-    return "(" + joiner.join(formula_expression(p, name, known) for p in parts) + ")"
+    return "(" + joiner.join(formula_expression(p, name) for p in formula[1]) + ")"
 
 
 def _decided_by(formula: Formula, known: frozenset[str]) -> bool:
@@ -469,10 +462,28 @@ def compile_tests(formulas: list[Formula | None]) -> tuple[Callable[[str], bool]
 
 def compile_word_tests(formulas: list[Formula | None],
                        known: frozenset[str]) -> tuple[Callable[[str, frozenset[str]], bool], ...]:
-    """Each formula as a function of a text t and W, the set of `known` literals the text holds (formula_expression):
-    the literals of `known` are looked up in W, the others searched in t. Code made as compile_tests makes it."""
-    source = "(" + "".join(f"lambda t, W: {formula_expression(f, known=known) if f is not None else 'True'},\n"
-                           for f in formulas) + ")"
-    tests: tuple[Callable[[str, frozenset[str]], bool], ...] = eval(compile(source, "<formulas>", "eval"),
-                                                                     {"__builtins__": {}})
+    """Each formula as a function of a text t and W, the set of `known` literals the text holds: the literals of
+    `known` are looked up in W, those of one OR at once (W.isdisjoint of a set of them), first in each AND and
+    OR (the same value in any order: `and`, `or` and `in` have no side effects); the others searched in t.
+    Code made as compile_tests makes it; the sets are given to it by name."""
+    names: dict[frozenset[str], str] = {}
+
+    def expression(formula: Formula) -> str:
+        if isinstance(formula, str):
+            return f"{formula!r} in W" if formula in known else f"{formula!r} in t"
+        parts = sorted(formula[1], key=lambda p: not _decided_by(p, known))
+        items: list[str] = []
+        if formula[0] == "or":
+            looked_up = frozenset(p for p in parts if isinstance(p, str) and p in known)
+            if len(looked_up) > 1:
+                items.append(f"not W.isdisjoint({names.setdefault(looked_up, f'_{len(names)}')})")
+                parts = [p for p in parts if p not in looked_up]
+        for part in parts:
+            if (item := expression(part)) not in items:  # all_of repeats a rule's literal set
+                items.append(item)
+        return "(" + (" and " if formula[0] == "and" else " or ").join(items) + ")"
+
+    source = "(" + "".join(f"lambda t, W: {expression(f) if f is not None else 'True'},\n" for f in formulas) + ")"
+    scope: dict[str, object] = {"__builtins__": {}, **{name: words for words, name in names.items()}}
+    tests: tuple[Callable[[str, frozenset[str]], bool], ...] = eval(compile(source, "<formulas>", "eval"), scope)
     return tests
