@@ -43,18 +43,19 @@ def literal_hits(document: Document, lowered: Lowered, starts: list[int], detect
     shared: dict[Words, Words] = {}
     low, high, current = 0, -1, -1  # the current sentence's span: hits come in text order
     words: list[str] = []  # ... and its words (replaced at the first hit, since high starts below every pos)
-    for end, (word, back, _mask) in _automaton_hits(detectors, lowered):
-        pos = end - back
-        if not low <= pos < high:
-            i = bisect_right(starts, pos) - 1
-            if i < 0 or pos >= sentences[i].end:
-                continue
-            if current >= 0:
-                present[current] = _shared(shared, words)
-            low, high, current = sentences[i].start, sentences[i].end, i
-            words = list(present[i])
-        if word not in words:
-            words.append(word)
+    for offset, piece in _automaton_pieces(detectors, lowered):
+        for end, (word, back, _mask) in detectors.literals.iter(piece):
+            pos = offset + end - back
+            if not low <= pos < high:
+                i = bisect_right(starts, pos) - 1
+                if i < 0 or pos >= sentences[i].end:
+                    continue
+                if current >= 0:
+                    present[current] = _shared(shared, words)
+                low, high, current = sentences[i].start, sentences[i].end, i
+                words = list(present[i])
+            if word not in words:
+                words.append(word)
     if current >= 0:
         present[current] = _shared(shared, words)
     return present
@@ -91,19 +92,13 @@ def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, list[i
     return dict(zip(keys, lists, strict=True))
 
 
-def _automaton_hits(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, tuple[str, int, int]]]:
-    """(end, word) of every literal in the text, in order. The automaton copies the text it reads
-    at 4 bytes a character, so a big text is read a line-aligned chunk at a time (when no literal
-    holds a line break, this finds the same hits)."""
+def _automaton_pieces(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, str]]:
+    """(offset, lower-cased piece) of the text, for the automaton to read in order. The automaton copies the
+    text it reads at 4 bytes a character, so a big text is read a line-aligned chunk at a time (when no
+    literal holds a line break, this finds the same hits)."""
     if lowered.whole is not None and (len(lowered.whole) <= LOWER_CHUNK or detectors.literal_breaks):
-        return detectors.literals.iter(lowered.whole)  # type: ignore[no-any-return]
-    return _chunked_hits(detectors, lowered)
-
-
-def _chunked_hits(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, tuple[str, int, int]]]:
-    for start, chunk in lowered.chunks():
-        for last, value in detectors.literals.iter(chunk):
-            yield start + last, value
+        return iter([(0, lowered.whole)])
+    return lowered.chunks()
 
 
 def candidates(document: Document, lowered: Lowered, starts: list[int], practice: Practice,
