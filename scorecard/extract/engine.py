@@ -388,7 +388,7 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
     hits: list[Hit] = []
     found = candidates(document, lowered, starts, practice, present, keyword_found)
     sentences = document.sentences
-    rules, tests, word_tests = practice.rules, practice.tests, practice.word_tests
+    rules = practice.rules  # its tests are compiled on first use (a small policy needs few practices')
     woken_by: dict[Words, list[int]] = {}  # the rules a combination of words wakes, worked out once
     for i in found:
         shape = texts.shape(document, i)
@@ -412,9 +412,11 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
         wordset = texts.wordset(i, present) if lead is None else None
         ascii = texts.ascii and text.isascii()
         if wordset is None:
+            tests = practice.tests
             here = [hit for n in woken if tests[n](text)
                     and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
         else:
+            word_tests = practice.word_tests
             here = [hit for n in woken if word_tests[n](text, wordset)
                     and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
