@@ -43,18 +43,19 @@ def literal_hits(document: Document, lowered: Lowered, starts: list[int], detect
     shared: dict[Words, Words] = {}
     low, high, current = 0, -1, -1  # the current sentence's span: hits come in text order
     words: list[str] = []  # ... and its words (replaced at the first hit, since high starts below every pos)
-    for end, word in _automaton_hits(detectors, lowered):
-        pos = end - len(word) + 1
-        if not low <= pos < high:
-            i = bisect_right(starts, pos) - 1
-            if i < 0 or pos >= sentences[i].end:
-                continue
-            if current >= 0:
-                present[current] = _shared(shared, words)
-            low, high, current = sentences[i].start, sentences[i].end, i
-            words = list(present[i])
-        if word not in words:
-            words.append(word)
+    for offset, piece in _automaton_pieces(detectors, lowered):
+        for end, (word, back, _mask) in detectors.literals.iter(piece):
+            pos = offset + end - back
+            if not low <= pos < high:
+                i = bisect_right(starts, pos) - 1
+                if i < 0 or pos >= sentences[i].end:
+                    continue
+                if current >= 0:
+                    present[current] = _shared(shared, words)
+                low, high, current = sentences[i].start, sentences[i].end, i
+                words = list(present[i])
+            if word not in words:
+                words.append(word)
     if current >= 0:
         present[current] = _shared(shared, words)
     return present
@@ -66,35 +67,38 @@ def _shared(shared: dict[Words, Words], words: list[str]) -> Words:
 
 
 def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, list[int]]:
-    """Per practice, the sentences holding one of its keywords, in order: one pass for every practice,
-    each combination of words looked up once."""
-    found: dict[str, list[int]] = {key: [] for key in detectors.practices}
-    touched: dict[Words, tuple[list[int], ...]] = {}
+    """Per practice, the sentences holding one of its keywords, in order: one pass for every practice.
+    Each word is a keyword of some practices, a bit each (Detectors.seal): a sentence's words or'ed
+    together tell which, and each combination of practices is looked up once."""
+    keys = list(detectors.practices)
+    lists: list[list[int]] = [[] for _ in keys]
+    get = detectors.literals.get
+    masks: dict[str, int] = {}
+    targets_of: dict[int, tuple[list[int], ...]] = {0: ()}
     for i, words in enumerate(present):
         if not words:
             continue
-        lists = touched.get(words)
-        if lists is None:
-            lists = touched[words] = tuple(found[key] for key, practice in detectors.practices.items()
-                                           if not practice.keyword_set.isdisjoint(words))
-        for hits in lists:
+        mask = 0
+        for word in words:
+            bits = masks.get(word)
+            if bits is None:
+                bits = masks[word] = get(word)[2]
+            mask |= bits
+        targets = targets_of.get(mask)
+        if targets is None:
+            targets = targets_of[mask] = tuple(lists[n] for n in range(len(keys)) if mask >> n & 1)
+        for hits in targets:
             hits.append(i)
-    return found
+    return dict(zip(keys, lists, strict=True))
 
 
-def _automaton_hits(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, str]]:
-    """(end, word) of every literal in the text, in order. The automaton copies the text it reads
-    at 4 bytes a character, so a big text is read a line-aligned chunk at a time (when no literal
-    holds a line break, this finds the same hits)."""
+def _automaton_pieces(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, str]]:
+    """(offset, lower-cased piece) of the text, for the automaton to read in order. The automaton copies the
+    text it reads at 4 bytes a character, so a big text is read a line-aligned chunk at a time (when no
+    literal holds a line break, this finds the same hits)."""
     if lowered.whole is not None and (len(lowered.whole) <= LOWER_CHUNK or detectors.literal_breaks):
-        return detectors.literals.iter(lowered.whole)  # type: ignore[no-any-return]
-    return _chunked_hits(detectors, lowered)
-
-
-def _chunked_hits(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, str]]:
-    for start, chunk in lowered.chunks():
-        for last, word in detectors.literals.iter(chunk):
-            yield start + last, word
+        return iter([(0, lowered.whole)])
+    return lowered.chunks()
 
 
 def candidates(document: Document, lowered: Lowered, starts: list[int], practice: Practice,
@@ -143,14 +147,23 @@ def _following(sentences: list[Sentence], found: set[int], keywords: tuple[str, 
     return more
 
 
-def is_negated(text: str, cue_start: int, detectors: Detectors) -> bool:
-    """A negation word among the few words before the cue, within the same clause."""
+def is_negated(text: str, cue_start: int, detectors: Detectors, ascii: bool = False) -> bool:
+    """A negation word among the few words before the cue, within the same clause. ascii: the text is
+    ASCII only (Texts.ascii), so the patterns compiled with re.ASCII read it alike."""
+    clause_break, negation = detectors.clause_break, detectors.negation
+    if ascii and detectors.negation_ascii is not None and detectors.clause_break_ascii is not None:
+        clause_break, negation = detectors.clause_break_ascii, detectors.negation_ascii
     prefix = text[max(0, cue_start - 160):cue_start]
-    breaks = list(detectors.clause_break.finditer(prefix))
+    breaks = list(clause_break.finditer(prefix))
     if breaks:
         prefix = prefix[breaks[-1].end():]
     words = prefix.split()[-detectors.negation_window:]
-    return bool(words) and detectors.negation.search(" ".join(words)) is not None
+    return bool(words) and negation.search(" ".join(words)) is not None
+
+
+# Characters of ASCII that \s matches without re.ASCII and not with it: a text of ASCII holding none of them
+# reads alike under both (\w, \d and \b agree on ASCII letters, digits and the underscore). Texts.ascii
+_ASCII_SPACES_APART = re.compile("[\x1c-\x1f]")
 
 
 NEAR_SENTENCES = 2  # how far back `near` looks: "Some browsers send DNT. It is unclear ... We do not respond to these signals."
@@ -178,6 +191,19 @@ class Texts:
         self.shapes: dict[int, int | None] = {}
 
         self.starts: list[int] = []  # every sentence's start, in order (set by run)
+        self.ends: list[int] = []  # ... and its end
+        # no character of the text reads otherwise under re.ASCII but for being beyond ASCII: a
+        # sentence of ASCII only is then read with the patterns compiled with re.ASCII
+        self.ascii = _ASCII_SPACES_APART.search(lowered.text) is None
+
+    def wordset(self, i: int, present: list[Words]) -> frozenset[str] | None:
+        """Sentence i's words (literal_hits) as a set, when they are all the automaton's literals its text holds:
+        a literal is counted in the sentence where it starts, so a sentence that the next one overlaps (a label
+        and its heading share a start) may lack some, and has none (None). Made when asked, not kept: a set
+        per sentence of a big policy would hold more than its text."""
+        if i + 1 == len(self.starts) or self.starts[i + 1] >= self.ends[i]:
+            return frozenset(present[i])
+        return None
 
     def starting_at(self, document: Document, start: int) -> list[int]:
         """The indices of the sentences starting at `start` (a label and its heading may share one)."""
@@ -273,16 +299,19 @@ def lower_keeping_offsets(text: str) -> str:
 
 
 def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Detectors,
-               texts: Texts, words: Collection[str] = ()) -> Hit | None:
-    """The hit a rule makes on sentence i, if any. `words`: the literals present in it (literal_hits)."""
+               texts: Texts, words: Collection[str] = (), ascii: bool = False) -> Hit | None:
+    """The hit a rule makes on sentence i, if any. `words`: the literals present in it (literal_hits).
+    ascii: `text` is ASCII only (Texts.ascii), so the rule's patterns compiled with re.ASCII are used."""
     if rule.needs and rule.needs.isdisjoint(words):
         return None
     for needs in rule.needs_also:
         if needs.isdisjoint(words):
             return None
-    if not rule.cue.search(text):
+    cue = rule.cue_ascii if ascii else rule.cue
+    if not cue.search(text):
         return None
-    if any(p.search(text) for p in rule.unless) or not all(p.search(text) for p in rule.all):
+    if any(p.search(text) for p in (rule.unless_ascii if ascii else rule.unless)) \
+            or not all(p.search(text) for p in (rule.all_ascii if ascii else rule.all)):
         return None
     context: tuple[int, ...] = ()
     if rule.near:
@@ -297,11 +326,11 @@ def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Det
                     context = tuple(sorted({*context, j}))
                     break
     negated = False
-    for match in rule.cue.finditer(text):  # a plain reading anywhere in the sentence beats a negated one
+    for match in cue.finditer(text):  # a plain reading anywhere in the sentence beats a negated one
         # the word negation is checked before: the first `cue...` group that took part in the match
-        start = next((match.start(g) for g in rule.cue.groupindex if g.startswith("cue") and match.start(g) >= 0),
+        start = next((match.start(g) for g in cue.groupindex if g.startswith("cue") and match.start(g) >= 0),
                      match.start())
-        if rule.negation == "ignore" or not is_negated(text, start, detectors):
+        if rule.negation == "ignore" or not is_negated(text, start, detectors, ascii):
             return Hit(rule.value, i, rule.strength, rule.id, context, rule.partial)
         negated = True
     if negated and rule.negation != "drop":
@@ -359,7 +388,7 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
     hits: list[Hit] = []
     found = candidates(document, lowered, starts, practice, present, keyword_found)
     sentences = document.sentences
-    rules, tests = practice.rules, practice.tests
+    rules = practice.rules  # its tests are compiled on first use (a small policy needs few practices')
     woken_by: dict[Words, list[int]] = {}  # the rules a combination of words wakes, worked out once
     for i in found:
         shape = texts.shape(document, i)
@@ -378,10 +407,21 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
             for word in words:
                 wake.update(practice.by_literal.get(word, ()))
             woken = woken_by[words] = sorted(wake)
-        here = [hit for n in woken if tests[n](text)
-                and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words)) is not None]
+        if not woken:
+            continue
+        wordset = texts.wordset(i, present) if lead is None else None
+        ascii = texts.ascii and text.isascii()
+        if wordset is None:
+            tests = practice.tests
+            here = [hit for n in woken if tests[n](text)
+                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
+        else:
+            word_tests = practice.word_tests
+            here = [hit for n in woken if word_tests[n](text, wordset)
+                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
-        if here and not (practice.skip is not None and practice.skip.search(text)):
+        skip = practice.skip_ascii if ascii else practice.skip
+        if here and not (skip is not None and skip.search(text)):
             if lead is not None:
                 here = [replace(h, context=tuple(sorted({*h.context, lead}))) for h in here]
             hits.extend(here)
@@ -499,6 +539,7 @@ def run(document: Document, keys: list[str], detectors: Detectors,
     lowered = Lowered(document.text, whole=detectors.literal_breaks)
     texts = Texts(lowered)
     texts.starts = starts
+    texts.ends = [s.end for s in document.sentences]
     present = literal_hits(document, lowered, starts, detectors)
     by_keyword = keyword_hits(present, detectors)
     facts: dict[str, Fact] = {}

@@ -440,6 +440,12 @@ def formula_expression(formula: Formula, name: str = "t") -> str:
     return "(" + joiner.join(formula_expression(p, name) for p in formula[1]) + ")"
 
 
+def _decided_by(formula: Formula, known: frozenset[str]) -> bool:
+    if isinstance(formula, str):
+        return formula in known
+    return all(_decided_by(p, known) for p in formula[1])
+
+
 def formula_test(formula: Formula | None) -> Callable[[str], bool] | None:
     """One formula as a function of a text (compile_tests), or None for no test."""
     return None if formula is None else compile_tests([formula])[0]
@@ -451,4 +457,33 @@ def compile_tests(formulas: list[Formula | None]) -> tuple[Callable[[str], bool]
     with repr, so no text of any file becomes code."""
     source = "(" + "".join(f"lambda t: {formula_expression(f) if f is not None else 'True'},\n" for f in formulas) + ")"
     tests: tuple[Callable[[str], bool], ...] = eval(compile(source, "<formulas>", "eval"), {"__builtins__": {}})
+    return tests
+
+
+def compile_word_tests(formulas: list[Formula | None],
+                       known: frozenset[str]) -> tuple[Callable[[str, frozenset[str]], bool], ...]:
+    """Each formula as a function of a text t and W, the set of `known` literals the text holds: the literals of
+    `known` are looked up in W, those of one OR at once (W.isdisjoint of a set of them), first in each AND and
+    OR (the same value in any order: `and`, `or` and `in` have no side effects); the others searched in t.
+    Code made as compile_tests makes it; the sets are given to it by name."""
+    names: dict[frozenset[str], str] = {}
+
+    def expression(formula: Formula) -> str:
+        if isinstance(formula, str):
+            return f"{formula!r} in W" if formula in known else f"{formula!r} in t"
+        parts = sorted(formula[1], key=lambda p: not _decided_by(p, known))
+        items: list[str] = []
+        if formula[0] == "or":
+            looked_up = frozenset(p for p in parts if isinstance(p, str) and p in known)
+            if len(looked_up) > 1:
+                items.append(f"not W.isdisjoint({names.setdefault(looked_up, f'_{len(names)}')})")
+                parts = [p for p in parts if p not in looked_up]
+        for part in parts:
+            if (item := expression(part)) not in items:  # all_of repeats a rule's literal set
+                items.append(item)
+        return "(" + (" and " if formula[0] == "and" else " or ").join(items) + ")"
+
+    source = "(" + "".join(f"lambda t, W: {expression(f) if f is not None else 'True'},\n" for f in formulas) + ")"
+    scope: dict[str, object] = {"__builtins__": {}, **{name: words for words, name in names.items()}}
+    tests: tuple[Callable[[str, frozenset[str]], bool], ...] = eval(compile(source, "<formulas>", "eval"), scope)
     return tests

@@ -19,9 +19,12 @@ _TRANSLATE = str.maketrans({
 # and C0/C1 controls (a NUL would also truncate the string inside the C segmenter).
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069"
                         "\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Runs of spaces and odd spaces; a lone plain space (most of them) is not a match, which is fast.
-_SPACES = re.compile(r"[\u1680\u2000-\u200a\u205f\u3000][ \u1680\u2000-\u200a\u205f\u3000]*"
-                     r"| [ \u1680\u2000-\u200a\u205f\u3000]+")
+# Runs of spaces and odd spaces; a lone plain space (most of them) is not a match, which is fast. Written as one
+# branch that starts with a set (an odd space, then any run; or a space, then one more at least), so that re
+# skips to the next space of any kind instead of trying the pattern at every character.
+_SPACES = re.compile(r"[ \u1680\u2000-\u200a\u205f\u3000]"
+                     r"(?:(?<=[\u1680\u2000-\u200a\u205f\u3000])[ \u1680\u2000-\u200a\u205f\u3000]*"
+                     r"|[ \u1680\u2000-\u200a\u205f\u3000]+)")
 
 # "1. Collected InformationWhen You visit": a numbered title glued to the next sentence.
 _NUMBERED_RUNON = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][^.?!:\n]{1,80}?[a-z)])(?=[A-Z][a-z]|[A-Z]{2,}\b)")
