@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,16 +64,18 @@ def page_context(rubric: Rubric, config: SiteConfig | dict[str, Any] | None, roo
     return PageContext(rubric=rubric, site=as_config(config), root=root, page=page, has_pdf=has_pdf).variables()
 
 
-_SAME_ENV: dict[tuple[object, ...], tuple[tuple[object, ...], Any]] = {}  # made once per environment
+# What a build's environment makes once (badge colours, the compare column's macros): kept on the environment
+# itself, so it goes with it; an entry naming an object by id holds that object and is checked against it.
+_PER_ENV: weakref.WeakKeyDictionary[Environment, dict[tuple[object, ...], tuple[tuple[object, ...], Any]]] = (
+    weakref.WeakKeyDictionary())
 
 
-def _once(key: tuple[object, ...], held: tuple[object, ...], make: Callable[[], Any]) -> Any:
-    """make(), kept for this key while the objects it names by id are the ones `held` here (so ids stay theirs)."""
-    found = _SAME_ENV.get(key)
+def _once(env: Environment, key: tuple[object, ...], held: tuple[object, ...], make: Callable[[], Any]) -> Any:
+    """make(), kept with `env` for this key while the objects it names by id are the ones `held` here."""
+    made = _PER_ENV.setdefault(env, {})
+    found = made.get(key)
     if found is None or any(a is not b for a, b in zip(found[0], held, strict=True)):
-        if len(_SAME_ENV) >= 16:
-            _SAME_ENV.clear()
-        found = _SAME_ENV[key] = (held, make())
+        found = made[key] = (held, make())
     return found[1]
 
 
@@ -85,7 +88,7 @@ def badge_colours(env: Environment, config: SiteConfig | dict[str, Any] | None) 
         assert env.loader is not None
         return grade_colours(env.loader.get_source(env, "site.css")[0], colours)
 
-    result: Mapping[str, str] = _once(("badge", id(env), colours), (env,), make)
+    result: Mapping[str, str] = _once(env, ("badge", colours), (), make)
     return result
 
 
@@ -254,7 +257,7 @@ def compare_script(card: Scorecard, rubric: Rubric, env: Environment, has_policy
     """data/compare/<slug>.js: the provider's column of the compare page (its heading and a cell per practice,
     rendered and escaped here like any page), which site.js adds with a <script> element when a reader picks
     the provider. A script, not JSON: it loads from file:// too. Its links are relative to compare/."""
-    macros = _once(("compare", id(env), id(rubric), has_policy), (env, rubric),
+    macros = _once(env, ("compare", id(rubric), has_policy), (rubric,),
                    lambda: CompareColumnContext(rubric=rubric, root="../", has_policy=has_policy).module(env))
     column = {"slug": card.slug, "head": str(macros.head(card)),
               "cells": [str(macros.cell(card, row)) for row in card.practices]}
