@@ -192,16 +192,23 @@ def analyse_each(todo: list[Job], options: BuildOptions, progress: Progress, tot
     and every version's text for the policy pages (so that no policy is read twice)."""
     done = total - len(todo)
     workers = min(options.jobs or os.cpu_count() or 1, len(todo))
+    if workers > 1 and any(not seeds for _provider, _rubric, _limit, seeds in todo):  # new text: detectors needed
+        from .extract import detectors_for
+
+        detectors_for(todo[0][1])  # compiled (or loaded) once, here: the forked workers share them
+        # Their patterns compile on first use: the first provider is analysed here, before forking, so that the
+        # workers inherit what it compiled instead of each compiling it again (extract.parallel does the same).
+        yield analyse_or_error(todo[0])
+        done += 1
+        progress("extract", done, total)
+        todo = todo[1:]
+        workers = min(workers, len(todo))
     if workers <= 1:
         for job in todo:
             yield analyse_or_error(job)
             done += 1
             progress("extract", done, total)
         return
-    if any(not seeds for _provider, _rubric, _limit, seeds in todo):  # some text is new: detectors are needed
-        from .extract import detectors_for
-
-        detectors_for(todo[0][1])  # compiled (or loaded) once, here: the forked workers share them
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)  # see render_pdfs
     with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker, initargs=(os.getpid(),)) as pool:
         try:

@@ -41,15 +41,16 @@ def test_jobs_give_the_same_output_in_input_order(tmp_path: Path, fmt: str) -> N
         assert [json.loads(line)["file"] for line in two.stdout.splitlines()] == paths
 
 
-def test_a_bad_file_stops_at_the_same_place(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", [5, 0, 1])  # 0: the file the parent reads itself before forking
+def test_a_bad_file_stops_at_the_same_place(tmp_path: Path, where: int) -> None:
     paths = [str(p) for p in corpus(tmp_path / "policies", copies=2)]
     bad = tmp_path / "policies" / "binary.txt"
     bad.write_bytes(bytes(range(256)) * 8)
-    paths.insert(5, str(bad))
+    paths.insert(where, str(bad))
     one = extract("--format", "jsonl", "--jobs", "1", *paths)
     two = extract("--format", "jsonl", "--jobs", "2", *paths)
     assert one.returncode == two.returncode == 2
-    assert two.stdout == one.stdout and len(two.stdout.splitlines()) == 5
+    assert two.stdout == one.stdout and len(two.stdout.splitlines()) == where
     assert two.stderr == one.stderr and two.stderr.startswith(f"error: {bad}: ") and two.stderr.count("\n") == 1
     assert "Traceback" not in two.stderr
 
