@@ -10,8 +10,9 @@ the note says in plain words what disagreed.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 
 import ahocorasick
@@ -66,15 +67,16 @@ def _shared(shared: dict[Words, Words], words: list[str]) -> Words:
     return shared.setdefault(key, key)
 
 
-def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, list[int]]:
+def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, Sequence[int]]:
     """Per practice, the sentences holding one of its keywords, in order: one pass for every practice.
     Each word is a keyword of some practices, a bit each (Detectors.seal): a sentence's words or'ed
-    together tell which, and each combination of practices is looked up once."""
+    together tell which, and each combination of practices is looked up once. Arrays, kept for the whole
+    run: lists of them held an int object each, a tenth of a big policy's size."""
     keys = list(detectors.practices)
-    lists: list[list[int]] = [[] for _ in keys]
+    lists: list[array[int]] = [array("l") for _ in keys]
     get = detectors.literals.get
     masks: dict[str, int] = {}
-    targets_of: dict[int, tuple[list[int], ...]] = {0: ()}
+    targets_of: dict[int, tuple[array[int], ...]] = {0: ()}
     for i, words in enumerate(present):
         if not words:
             continue
@@ -102,7 +104,7 @@ def _automaton_pieces(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[
 
 
 def candidates(document: Document, lowered: Lowered, starts: list[int], practice: Practice,
-               present: list[Words], keyword_found: list[int] | None = None) -> list[int]:
+               present: list[Words], keyword_found: Sequence[int] | None = None) -> list[int]:
     """Indices of sentences holding one of the practice's keywords (or hit by its trigger).
 
     All patterns are case-folded (spec.fold_case) and run on `lowered`, never on the original.
@@ -180,6 +182,7 @@ def _context(document: Document, i: int, texts: Texts) -> tuple[str, list[int]]:
 
 
 HEADING = -1  # Texts.shape of a heading
+_UNKNOWN = object()  # a shape not found yet: a list of them, not a dict of those found (a tenth of its size)
 
 
 class Texts:
@@ -188,7 +191,7 @@ class Texts:
 
     def __init__(self, lowered: Lowered) -> None:
         self.lowered = lowered
-        self.shapes: dict[int, int | None] = {}
+        self.shapes: list[object] = []  # per sentence (made by run): _UNKNOWN until asked
 
         self.starts: list[int] = []  # every sentence's start, in order (set by run)
         self.ends: list[int] = []  # ... and its end
@@ -216,9 +219,10 @@ class Texts:
 
     def shape(self, document: Document, i: int) -> int | None:
         """HEADING, the index of the lead-in a list item continues, or None."""
-        if i not in self.shapes:
-            self.shapes[i] = HEADING if is_heading(document, i) else lead_in(document, i)
-        return self.shapes[i]
+        shape = self.shapes[i]
+        if shape is _UNKNOWN:
+            shape = self.shapes[i] = HEADING if is_heading(document, i) else lead_in(document, i)
+        return shape  # type: ignore[return-value]
 
 
 def _text(document: Document, i: int, texts: Texts) -> str:
@@ -377,7 +381,7 @@ def _item(document: Document, i: int) -> str | None:
 
 def detect(document: Document, lowered: Lowered, starts: list[int], practice: Practice, detectors: Detectors,
            texts: Texts, present: list[Words] | None = None,
-           keyword_found: list[int] | None = None) -> tuple[list[Hit], bool]:
+           keyword_found: Sequence[int] | None = None) -> tuple[list[Hit], bool]:
     """Hits for one practice, and whether its trigger touched anything at all.
 
     A list item is read with its lead-in ("you have the right to erase your personal
@@ -540,6 +544,7 @@ def run(document: Document, keys: list[str], detectors: Detectors,
     texts = Texts(lowered)
     texts.starts = starts
     texts.ends = [s.end for s in document.sentences]
+    texts.shapes = [_UNKNOWN] * len(starts)
     present = literal_hits(document, lowered, starts, detectors)
     by_keyword = keyword_hits(present, detectors)
     facts: dict[str, Fact] = {}

@@ -16,6 +16,7 @@ from ..errors import PolicyError, ScorecardError
 from ..limits import read_regular
 from .decode import decode_bytes
 from .formats import Block, html_blocks, markdown_blocks, pdf_blocks, text_blocks
+from .memory import fix_mmap_threshold
 from .segment import Sentence, segment_blocks
 
 FORMATS = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
@@ -45,6 +46,7 @@ def read_policy(path: Path) -> Document:
 
 
 def _read(path: Path) -> bytes:
+    fix_mmap_threshold()  # before the first big buffer: freed ones are then given back (see memory.py)
     try:  # the size limit is checked by the caller (limits.check_policy_file), once, with the user's option
         return read_regular(path)
     except ScorecardError as exc:
