@@ -58,10 +58,6 @@ KNOWN: set[tuple[str, str]] = {
     ("librarything-privacy-2026", "md"),
     ("librarything-privacy-2026", "md-wrapped"),
     ("librarything-privacy-2026", "html"),
-    # A dev policy of round 4 (settled deletion: limited). Its PDF form gives deletion limited (rules
-    # deletion.limited.ask_delete_however, files_remain_servers), the text forms on_request: the PDF's lines
-    # join into other sentences around the rights list. Found at the end of session 4, not fixed yet.
-    ("epassi-privacy-2026", "pdf"),
 }
 
 
