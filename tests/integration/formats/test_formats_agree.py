@@ -58,6 +58,11 @@ KNOWN: set[tuple[str, str]] = {
     ("librarything-privacy-2026", "md"),
     ("librarything-privacy-2026", "md-wrapped"),
     ("librarything-privacy-2026", "html"),
+    # A test-half page of round 5 (2022-23): its unwrapped .txt form gives policy_changes posted_only, the md,
+    # md-wrapped and html forms not_stated. Listed, not investigated, until round 5's test score is taken.
+    ("forbes-privacy-2023", "md"),
+    ("forbes-privacy-2023", "md-wrapped"),
+    ("forbes-privacy-2023", "html"),
 }
 
 
