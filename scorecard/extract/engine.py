@@ -393,36 +393,32 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
     found = candidates(document, lowered, starts, practice, present, keyword_found)
     sentences = document.sentences
     rules = practice.rules  # its tests are compiled on first use (a small policy needs few practices')
-    woken_by: dict[Words, list[int]] = {}  # the rules a combination of words wakes, worked out once
+    # The rules a sentence's words wake, as bits: or'ed over its words (a lookup and an or each, where a set
+    # of rule numbers built per sentence cost as much as the tests), then every woken rule's literal test
+    # in one call (Practice.fused_word_tests), not a call per rule.
+    wake_bits, always = practice.wake_bits, practice.always_bits
     for i in found:
         shape = texts.shape(document, i)
         if shape is HEADING:
             continue
-        s = sentences[i]
-        text = lowered[s.start:s.end]
         words = present[i]
         lead = shape
         if lead is not None:
-            text = _text(document, lead, texts).rstrip().rstrip(":") + " " + text
             words = words + present[lead]
-        woken = woken_by.get(words)
-        if woken is None:
-            wake = set(practice.always)
-            for word in words:
-                wake.update(practice.by_literal.get(word, ()))
-            woken = woken_by[words] = sorted(wake)
+        woken = always
+        for word in words:
+            if word in wake_bits:
+                woken |= wake_bits[word]
         if not woken:
             continue
+        s = sentences[i]
+        text = lowered[s.start:s.end]
+        if lead is not None:
+            text = _text(document, lead, texts).rstrip().rstrip(":") + " " + text
         wordset = texts.wordset(i, present) if lead is None else None
         ascii = texts.ascii and text.isascii()
-        if wordset is None:
-            tests = practice.tests
-            here = [hit for n in woken if tests[n](text)
-                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
-        else:
-            word_tests = practice.word_tests
-            here = [hit for n in woken if word_tests[n](text, wordset)
-                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
+        tested = practice.fused_tests(text, woken) if wordset is None else practice.fused_word_tests(text, wordset, woken)
+        here = [hit for n in tested if (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
         skip = practice.skip_ascii if ascii else practice.skip
         if here and not (skip is not None and skip.search(text)):

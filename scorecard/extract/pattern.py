@@ -460,12 +460,42 @@ def compile_tests(formulas: list[Formula | None]) -> tuple[Callable[[str], bool]
     return tests
 
 
+def _fused(expressions: list[str], arguments: str, scope: dict[str, object]) -> Callable[..., list[int]]:
+    """One function of (arguments..., m) giving, in order, each n whose bit is set in m and whose expression
+    holds: the tests of every rule a sentence wakes in one call, not a call per rule."""
+    lines = [f"def fused({arguments}, m):", " out = []"]
+    for n, expression in enumerate(expressions):
+        lines.append(f" if m & {1 << n} and {expression}: out.append({n})")
+    lines.append(" return out")
+    exec(compile("\n".join(lines), "<formulas>", "exec"), scope)  # names, ints, `in`, `and`, `or` and repr'd strings
+    fused: Callable[..., list[int]] = scope["fused"]  # type: ignore[assignment]
+    return fused
+
+
+def compile_fused_tests(formulas: list[Formula | None]) -> Callable[[str, int], list[int]]:
+    """compile_tests of every formula in one function of (t, m) (_fused)."""
+    return _fused([formula_expression(f) if f is not None else "True" for f in formulas], "t", {"__builtins__": {}})
+
+
 def compile_word_tests(formulas: list[Formula | None],
                        known: frozenset[str]) -> tuple[Callable[[str, frozenset[str]], bool], ...]:
     """Each formula as a function of a text t and W, the set of `known` literals the text holds: the literals of
     `known` are looked up in W, those of one OR at once (W.isdisjoint of a set of them), first in each AND and
     OR (the same value in any order: `and`, `or` and `in` have no side effects); the others searched in t.
     Code made as compile_tests makes it; the sets are given to it by name."""
+    expressions, scope = _word_expressions(formulas, known)
+    source = "(" + "".join(f"lambda t, W: {expression},\n" for expression in expressions) + ")"
+    tests: tuple[Callable[[str, frozenset[str]], bool], ...] = eval(compile(source, "<formulas>", "eval"), scope)
+    return tests
+
+
+def compile_fused_word_tests(formulas: list[Formula | None], known: frozenset[str]) -> Callable[[str, frozenset[str], int], list[int]]:
+    """compile_word_tests of every formula in one function of (t, W, m) (_fused)."""
+    expressions, scope = _word_expressions(formulas, known)
+    return _fused(expressions, "t, W", scope)
+
+
+def _word_expressions(formulas: list[Formula | None], known: frozenset[str]) -> tuple[list[str], dict[str, object]]:
     names: dict[frozenset[str], str] = {}
 
     def expression(formula: Formula) -> str:
@@ -483,7 +513,6 @@ def compile_word_tests(formulas: list[Formula | None],
                 items.append(item)
         return "(" + (" and " if formula[0] == "and" else " or ").join(items) + ")"
 
-    source = "(" + "".join(f"lambda t, W: {expression(f) if f is not None else 'True'},\n" for f in formulas) + ")"
+    expressions = [expression(f) if f is not None else "True" for f in formulas]
     scope: dict[str, object] = {"__builtins__": {}, **{name: words for words, name in names.items()}}
-    tests: tuple[Callable[[str, frozenset[str]], bool], ...] = eval(compile(source, "<formulas>", "eval"), scope)
-    return tests
+    return expressions, scope

@@ -36,6 +36,8 @@ from .pattern import (
     all_of,
     any_of,
     bounded,
+    compile_fused_tests,
+    compile_fused_word_tests,
     compile_tests,
     compile_word_tests,
     formula_test,
@@ -226,6 +228,25 @@ class Practice:
         """The same tests given also W, the automaton's words in the sentence (engine.literal_hits): a literal of
         the automaton is looked up in W instead of searched in the text. Only for a sentence whose W is whole."""
         return compile_word_tests([rule.formula for rule in self.rules], self.known)
+
+    @cached_property
+    def wake_bits(self) -> dict[str, int]:
+        """by_literal as bits: a literal -> the rules it wakes, bit n for rule n (engine.detect or's a sentence's)."""
+        return {word: sum(1 << n for n in rules) for word, rules in self.by_literal.items()}
+
+    @cached_property
+    def always_bits(self) -> int:
+        return sum(1 << n for n in self.always)
+
+    @cached_property
+    def fused_tests(self) -> Callable[[str, int], list[int]]:
+        """`tests` of every rule woken (bits m) at once: fused_tests(t, m) -> the rules whose test holds, in order."""
+        return compile_fused_tests([rule.formula for rule in self.rules])
+
+    @cached_property
+    def fused_word_tests(self) -> Callable[[str, frozenset[str], int], list[int]]:
+        """`word_tests` of every rule woken (bits m) at once: fused_word_tests(t, W, m), as fused_tests."""
+        return compile_fused_word_tests([rule.formula for rule in self.rules], self.known)
 
     @cached_property
     def trigger(self) -> re.Pattern[str] | None:
