@@ -67,31 +67,38 @@ def _shared(shared: dict[Words, Words], words: list[str]) -> Words:
     return shared.setdefault(key, key)
 
 
-def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, Sequence[int]]:
-    """Per practice, the sentences holding one of its keywords, in order: one pass for every practice.
-    Each word is a keyword of some practices, a bit each (Detectors.seal): a sentence's words or'ed
-    together tell which, and each combination of practices is looked up once. Arrays, kept for the whole
-    run: lists of them held an int object each, a tenth of a big policy's size."""
+Woken = tuple["array[int]", "array[int] | list[int]"]  # sentences holding a practice's keyword, and the rules each wakes
+
+
+def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, Woken]:
+    """Per practice, the sentences holding one of its keywords, in order, and the rules each one's words wake
+    (bit n for rule n): one pass for every practice. Each word carries a bit per practice it is a keyword of
+    and per rule it wakes (Detectors.word_bits): a sentence's words or'ed together tell both, and each
+    combination of practices is looked up once. Arrays, kept for the whole run: lists of them held an int
+    object each, a tenth of a big policy's size."""
     keys = list(detectors.practices)
     lists: list[array[int]] = [array("l") for _ in keys]
-    get = detectors.literals.get
-    masks: dict[str, int] = {}
-    targets_of: dict[int, tuple[array[int], ...]] = {0: ()}
+    # a practice of at most 64 rules keeps its sentences' bits in 8 bytes each
+    woken: list[array[int] | list[int]] = [array("Q") if len(p.rules) <= 64 else [] for p in detectors.practices.values()]
+    word_bits = detectors.word_bits
+    practices = (1 << len(keys)) - 1
+    shifts = detectors.shifts
+    full = [(1 << len(p.rules)) - 1 for p in detectors.practices.values()]
+    targets_of: dict[int, tuple[int, ...]] = {0: ()}
     for i, words in enumerate(present):
         if not words:
             continue
         mask = 0
         for word in words:
-            bits = masks.get(word)
-            if bits is None:
-                bits = masks[word] = get(word)[2]
-            mask |= bits
-        targets = targets_of.get(mask)
+            mask |= word_bits[word]
+        keyworded = mask & practices
+        targets = targets_of.get(keyworded)
         if targets is None:
-            targets = targets_of[mask] = tuple(lists[n] for n in range(len(keys)) if mask >> n & 1)
-        for hits in targets:
-            hits.append(i)
-    return dict(zip(keys, lists, strict=True))
+            targets = targets_of[keyworded] = tuple(n for n in range(len(keys)) if keyworded >> n & 1)
+        for n in targets:
+            lists[n].append(i)
+            woken[n].append(mask >> shifts[n] & full[n])
+    return {key: (lists[n], woken[n]) for n, key in enumerate(keys)}
 
 
 def _automaton_pieces(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, str]]:
@@ -381,7 +388,7 @@ def _item(document: Document, i: int) -> str | None:
 
 def detect(document: Document, lowered: Lowered, starts: list[int], practice: Practice, detectors: Detectors,
            texts: Texts, present: list[Words] | None = None,
-           keyword_found: Sequence[int] | None = None) -> tuple[list[Hit], bool]:
+           keyworded: Woken | None = None) -> tuple[list[Hit], bool]:
     """Hits for one practice, and whether its trigger touched anything at all.
 
     A list item is read with its lead-in ("you have the right to erase your personal
@@ -390,7 +397,9 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
     if present is None:
         present = literal_hits(document, lowered, starts, detectors)
     hits: list[Hit] = []
-    found = candidates(document, lowered, starts, practice, present, keyword_found)
+    found = candidates(document, lowered, starts, practice, present, keyworded[0] if keyworded is not None else None)
+    keyword_found, keyword_woken = keyworded if keyworded is not None else ((), ())
+    k = 0  # keyword_found[k], keyword_woken[k]: the next sentence holding a keyword, and the rules it wakes
     sentences = document.sentences
     rules = practice.rules  # its tests are compiled on first use (a small policy needs few practices')
     # The rules a sentence's words wake, as bits: or'ed over its words (a lookup and an or each, where a set
@@ -398,6 +407,11 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
     # in one call (Practice.fused_word_tests), not a call per rule.
     wake_bits, always = practice.wake_bits, practice.always_bits
     for i in found:
+        if k < len(keyword_found) and keyword_found[k] == i:  # found holds keyword_found, in order
+            woken = always | keyword_woken[k]
+            k += 1
+        else:
+            woken = -1  # not known yet
         shape = texts.shape(document, i)
         if shape is HEADING:
             continue
@@ -405,10 +419,16 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
         lead = shape
         if lead is not None:
             words = words + present[lead]
-        woken = always
-        for word in words:
-            if word in wake_bits:
-                woken |= wake_bits[word]
+        if woken >= 0:
+            if lead is not None:
+                for word in present[lead]:
+                    if word in wake_bits:
+                        woken |= wake_bits[word]
+        else:
+            woken = always
+            for word in words:
+                if word in wake_bits:
+                    woken |= wake_bits[word]
         if not woken:
             continue
         s = sentences[i]

@@ -296,6 +296,11 @@ class Detectors:
     literal_breaks: bool = False  # a literal holds a line break: the text is read whole (engine.literal_hits)
     negation_ascii: re.Pattern[str] | None = None  # negation and clause_break with re.ASCII (Rule.cue_ascii)
     clause_break_ascii: re.Pattern[str] | None = None
+    # Per literal, the practices it is a keyword of (bit n for the nth practice) and the rules it wakes
+    # (Practice.by_literal; the nth practice's rules from bit shifts[n] on): engine.keyword_hits or's a
+    # sentence's, and so finds its practices and their woken rules at once.
+    word_bits: dict[str, int] = field(default_factory=dict)
+    shifts: tuple[int, ...] = ()
 
     def seal(self) -> None:
         object.__setattr__(self, "negation_ascii", re.compile(self.negation.pattern, re.ASCII))
@@ -313,6 +318,17 @@ class Detectors:
             self.literals.add_word(word, (word, len(word) - 1, mask))
         if words:
             self.literals.make_automaton()
+        shifts, shift = [], len(self.practices)
+        for practice in self.practices.values():
+            shifts.append(shift)
+            shift += len(practice.rules)
+        object.__setattr__(self, "shifts", tuple(shifts))
+        for word in sorted(words):
+            bits = self.literals.get(word)[2] if words else 0
+            for place, practice in enumerate(self.practices.values()):
+                for n in practice.by_literal.get(word, ()):
+                    bits |= 1 << (shifts[place] + n)
+            self.word_bits[word] = bits
 
 
 _TERM = re.compile(r"\{\{(\w+)\}\}")
