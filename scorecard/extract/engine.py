@@ -111,7 +111,8 @@ def _automaton_pieces(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[
 
 
 def candidates(document: Document, lowered: Lowered, starts: list[int], practice: Practice,
-               present: list[Words], keyword_found: Sequence[int] | None = None) -> list[int]:
+               present: list[Words], keyword_found: Sequence[int] | None = None,
+               runs: list[tuple[int, int, str]] | None = None) -> list[int]:
     """Indices of sentences holding one of the practice's keywords (or hit by its trigger).
 
     All patterns are case-folded (spec.fold_case) and run on `lowered`, never on the original.
@@ -120,6 +121,8 @@ def candidates(document: Document, lowered: Lowered, starts: list[int], practice
     if keyword_found is None:
         keywords = practice.keyword_set
         keyword_found = [i for i, words in enumerate(present) if words and not keywords.isdisjoint(words)]
+    if practice.trigger is None and not practice.follow:
+        return list(keyword_found)  # in order, each once (keyword_hits)
     found = set(keyword_found)
     sentences = document.sentences
     if practice.trigger is not None:
@@ -131,29 +134,44 @@ def candidates(document: Document, lowered: Lowered, starts: list[int], practice
             if i >= 0 and pos < sentences[i].end:
                 found.add(i)
     if practice.follow:
-        found |= _following(sentences, found, practice.keywords, practice.follow)
+        found |= _following(sentences, found, practice.keywords, practice.follow, runs)
     return sorted(found)
 
 
-def _following(sentences: list[Sentence], found: set[int], keywords: tuple[str, ...], how: bool | str = True) -> set[int]:
+def _following(sentences: list[Sentence], found: set[int], keywords: tuple[str, ...], how: bool | str = True,
+               runs: list[tuple[int, int, str]] | None = None) -> set[int]:
     """The NEAR_SENTENCES sentences after each hit (same section), and every sentence under a heading
-    that holds a keyword: where a `near` rule can read a reference back ("such signals")."""
+    that holds a keyword: where a `near` rule can read a reference back ("such signals"). runs: the
+    document's section_runs, when found already."""
     more: set[int] = set()
     for i in found if how in (True, "after") else ():
         for j in range(i + 1, min(len(sentences), i + 1 + NEAR_SENTENCES)):
             if sentences[j].section != sentences[i].section:
                 break
             more.add(j)
-    headings: dict[str, bool] = {}
-    for j, sentence in enumerate(sentences if how in (True, "headings") else ()):
-        hit = headings.get(sentence.section)
-        if hit is None:
-            lowered = sentence.section.lower()  # a keyword must start a word there ("ads", not "downloads")
-            hit = headings[sentence.section] = any(re.search(r"(?<!\w)" + re.escape(word), lowered) for word in keywords
-                                                   if word in lowered)
-        if hit:
-            more.add(j)
+    if how in (True, "headings"):
+        headings: dict[str, bool] = {}
+        for start, stop, section in section_runs(sentences) if runs is None else runs:
+            hit = headings.get(section)
+            if hit is None:
+                lowered = section.lower()  # a keyword must start a word there ("ads", not "downloads")
+                hit = headings[section] = any(re.search(r"(?<!\w)" + re.escape(word), lowered) for word in keywords
+                                              if word in lowered)
+            if hit:
+                more.update(range(start, stop))
     return more
+
+
+def section_runs(sentences: list[Sentence]) -> list[tuple[int, int, str]]:
+    """(first, past the last, section) of each run of sentences under one heading, in order: found once
+    for every practice that reads the sentences under a heading, not per sentence and practice."""
+    runs: list[tuple[int, int, str]] = []
+    start = 0
+    for j in range(1, len(sentences) + 1):
+        if j == len(sentences) or sentences[j].section != sentences[start].section:
+            runs.append((start, j, sentences[start].section))
+            start = j
+    return runs
 
 
 def is_negated(text: str, cue_start: int, detectors: Detectors, ascii: bool = False) -> bool:
@@ -205,6 +223,7 @@ class Texts:
         # no character of the text reads otherwise under re.ASCII but for being beyond ASCII: a
         # sentence of ASCII only is then read with the patterns compiled with re.ASCII
         self.ascii = _ASCII_SPACES_APART.search(lowered.text) is None
+        self._runs: list[tuple[int, int, str]] | None = None
 
     def wordset(self, i: int, present: list[Words]) -> frozenset[str] | None:
         """Sentence i's words (literal_hits) as a set, when they are all the automaton's literals its text holds:
@@ -214,6 +233,12 @@ class Texts:
         if i + 1 == len(self.starts) or self.starts[i + 1] >= self.ends[i]:
             return frozenset(present[i])
         return None
+
+    def runs(self, document: Document) -> list[tuple[int, int, str]]:
+        """section_runs of the document, found once."""
+        if self._runs is None:
+            self._runs = section_runs(document.sentences)
+        return self._runs
 
     def starting_at(self, document: Document, start: int) -> list[int]:
         """The indices of the sentences starting at `start` (a label and its heading may share one)."""
@@ -318,12 +343,22 @@ def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Det
     for needs in rule.needs_also:
         if needs.isdisjoint(words):
             return None
+    return _apply(rule, document, i, text, detectors, texts, ascii)
+
+
+def _apply(rule: Rule, document: Document, i: int, text: str, detectors: Detectors, texts: Texts,
+           ascii: bool) -> Hit | None:
+    """apply_rule past its literal tests (for a sentence whose literal test, Practice.fused_word_tests, holds
+    them: its formula asks for one of each of `needs` and `needs_also`)."""
     cue = rule.cue_ascii if ascii else rule.cue
     if not cue.search(text):
         return None
-    if any(p.search(text) for p in (rule.unless_ascii if ascii else rule.unless)) \
-            or not all(p.search(text) for p in (rule.all_ascii if ascii else rule.all)):
-        return None
+    for unless in rule.unless_ascii if ascii else rule.unless:  # loops, not any() of a generator: most rules have none
+        if unless.search(text):
+            return None
+    for also in rule.all_ascii if ascii else rule.all:
+        if not also.search(text):
+            return None
     context: tuple[int, ...] = ()
     if rule.near:
         around, before = _context(document, i, texts)
@@ -397,7 +432,8 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
     if present is None:
         present = literal_hits(document, lowered, starts, detectors)
     hits: list[Hit] = []
-    found = candidates(document, lowered, starts, practice, present, keyworded[0] if keyworded is not None else None)
+    found = candidates(document, lowered, starts, practice, present, keyworded[0] if keyworded is not None else None,
+                       texts.runs(document) if practice.follow in (True, "headings") else None)
     keyword_found, keyword_woken = keyworded if keyworded is not None else ((), ())
     k = 0  # keyword_found[k], keyword_woken[k]: the next sentence holding a keyword, and the rules it wakes
     sentences = document.sentences
@@ -437,8 +473,12 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
             text = _text(document, lead, texts).rstrip().rstrip(":") + " " + text
         wordset = texts.wordset(i, present) if lead is None else None
         ascii = texts.ascii and text.isascii()
-        tested = practice.fused_tests(text, woken) if wordset is None else practice.fused_word_tests(text, wordset, woken)
-        here = [hit for n in tested if (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
+        if wordset is None:
+            here = [hit for n in practice.fused_tests(text, woken)
+                    if (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
+        else:
+            here = [hit for n in practice.fused_word_tests(text, wordset, woken)
+                    if (hit := _apply(rules[n], document, i, text, detectors, texts, ascii)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
         skip = practice.skip_ascii if ascii else practice.skip
         if here and not (skip is not None and skip.search(text)):

@@ -427,6 +427,17 @@ def _holds_any(formula: Formula, words: list[str]) -> bool:
     return all(_holds_any(p, words) for p in formula[1])
 
 
+def without(formula: Formula | None, part: Formula | None) -> Formula | None:
+    """The formula with `part` no longer asked for (where it is the formula or one of its top AND's parts):
+    for a part known to hold already."""
+    if formula is None or formula == part:
+        return None
+    if isinstance(formula, str) or formula[0] != "and" or part not in formula[1]:
+        return formula
+    rest = tuple(p for p in formula[1] if p != part)
+    return rest[0] if len(rest) == 1 else ("and", rest)
+
+
 def any_of(words: set[str] | frozenset[str]) -> Formula | None:
     """The formula that holds when one of `words` is in the text."""
     return _or(list[Formula | None](sorted(words))) if words else None

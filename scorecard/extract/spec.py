@@ -44,6 +44,7 @@ from .pattern import (
     literal_formula,
     literal_sets,
     selectivity,
+    without,
 )
 from .registry import PythonDetector, python_detector
 
@@ -245,8 +246,10 @@ class Practice:
 
     @cached_property
     def fused_word_tests(self) -> Callable[[str, frozenset[str], int], list[int]]:
-        """`word_tests` of every rule woken (bits m) at once: fused_word_tests(t, W, m), as fused_tests."""
-        return compile_fused_word_tests([rule.formula for rule in self.rules], self.known)
+        """`word_tests` of every rule woken (bits m) at once: fused_word_tests(t, W, m), as fused_tests. A rule is
+        woken by one of its `needs` in W (wake_bits), so that part of its formula is not tested again."""
+        return compile_fused_word_tests([without(rule.formula, any_of(rule.needs)) if rule.needs else rule.formula
+                                         for rule in self.rules], self.known)
 
     @cached_property
     def trigger(self) -> re.Pattern[str] | None:
