@@ -172,9 +172,18 @@ def parse(source: str) -> list[list[Node]]:
 
 # --- writing back, bounded -------------------------------------------------------------------
 
-def bounded(source: str) -> str:
-    """`source` with every unbounded repetition bounded (see the module docstring)."""
-    return "|".join(_write_branch(b, top=True) for b in parse(source))
+def bounded(source: str, hoist: bool = False) -> str:
+    """`source` with every unbounded repetition bounded (see the module docstring); hoist: and with its
+    leading word boundaries moved past the first character (hoisted), in the same parse."""
+    branches = parse(source)
+    if hoist:
+        moved = [_hoist(b) for b in branches]
+        starts = [_first_characters(b) for b in moved]
+        # re then skips to the one or two characters a match can start with; where a match starts with
+        # any of many, the boundary first fails sooner at most positions (inside a word)
+        if all(s is not None for s in starts) and len(set().union(*starts)) <= HOIST_FIRSTS:  # type: ignore[arg-type]
+            branches = moved
+    return "|".join(_write_branch(b, top=True) for b in branches)
 
 
 def _write_branch(items: list[Node], top: bool = False, reach: int = REACH) -> str:
@@ -527,3 +536,73 @@ def _word_expressions(formulas: list[Formula | None], known: frozenset[str]) -> 
     expressions = [expression(f) if f is not None else "True" for f in formulas]
     scope: dict[str, object] = {"__builtins__": {}, **{name: words for words, name in names.items()}}
     return expressions, scope
+
+
+# --- a leading boundary moved past the first character, so that re can skip ahead ----------------
+
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def hoisted(source: str) -> str:
+    """The same pattern, matching the same spans, with a word boundary or lookbehind that starts a branch
+    moved past the branch's first character: `\\bsell` as `sell` with `(?<!\\ws)` after its `s`, and
+    `(?<!not )sell` as `s(?<!not s)ell`. re skips ahead to a possible first character (or finds a
+    literal prefix) only when a pattern starts with one; a pattern that starts with `\\b` is tried at every
+    position, which was half of a cue's search. A zero-width test before a group goes into each of its
+    branches. A branch left as it was (a lookahead or a class first, say) matches as before."""
+    return "|".join(_write_branch(branch) for branch in (_hoist(b) for b in parse(source)))
+
+
+def _hoist(items: list[Node]) -> list[Node]:
+    k = 0
+    while k < len(items) and items[k].kind in ("anchor", "assert"):
+        k += 1
+    lead, rest = items[:k], items[k:]
+    if not rest:
+        return items
+    first = rest[0]
+    if first.kind == "group":  # a zero-width test before a group holds before each branch
+        if lead and not all(_movable(node) for node in lead):
+            return items
+        inner = Node("group", branches=[_hoist([*lead, *branch]) for branch in first.branches], opener=first.opener)
+        return [inner, *rest[1:]]
+    if not lead or first.kind != "lit" or first.text not in _WORD or not all(_movable(node) for node in lead):
+        return items
+    c = first.text
+    after: list[Node] = []
+    for node in lead:
+        if node.kind == "anchor":  # \b before a word character: no word character before it
+            after.append(Node("assert", branches=[[Node("any", "\\w"), Node("lit", c)]], opener="(?<!"))
+        else:  # a lookbehind before c, tested after it: the same text, and c
+            after.append(Node("assert", branches=[[*branch, Node("lit", c)] for branch in node.branches],
+                              opener=node.opener))
+    return [first, *after, *rest[1:]]
+
+
+HOIST_FIRSTS = 2  # a pattern is hoisted only when every match then starts with one of this many characters
+
+
+def _first_characters(items: list[Node]) -> set[str] | None:
+    """The characters a match of the branch can start with, when each way through it starts with a literal."""
+    k = 0
+    while k < len(items) and items[k].kind == "assert" and items[k].opener in ("(?<!", "(?<="):
+        k += 1
+    if k >= len(items):
+        return None
+    first = items[k]
+    if first.kind == "lit":
+        return {first.text}
+    if first.kind != "group":
+        return None
+    found: set[str] = set()
+    for branch in first.branches:
+        chars = _first_characters(branch)
+        if chars is None:
+            return None
+        found |= chars
+    return found
+
+
+def _movable(node: Node) -> bool:
+    """A zero-width test _hoist can move: a word boundary or a lookbehind."""
+    return (node.kind == "anchor" and node.text == "\\b") or (node.kind == "assert" and node.opener in ("(?<!", "(?<="))
