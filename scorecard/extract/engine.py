@@ -55,15 +55,14 @@ def literal_hits(document: Document, lowered: Lowered, starts: list[int], detect
                     present[current] = _shared(shared, words)
                 low, high, current = sentences[i].start, sentences[i].end, i
                 words = list(present[i])
-            if word not in words:
-                words.append(word)
+            words.append(word)  # repeats dropped once per sentence (_shared), not looked for at every hit
     if current >= 0:
         present[current] = _shared(shared, words)
     return present
 
 
 def _shared(shared: dict[Words, Words], words: list[str]) -> Words:
-    key = tuple(sorted(words))
+    key = tuple(sorted(set(words)))
     return shared.setdefault(key, key)
 
 
