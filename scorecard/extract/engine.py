@@ -77,8 +77,8 @@ def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, Woken]
     object each, a tenth of a big policy's size."""
     keys = list(detectors.practices)
     lists: list[array[int]] = [array("l") for _ in keys]
-    # a practice of at most 64 rules keeps its sentences' bits in 8 bytes each
-    woken: list[array[int] | list[int]] = [array("Q") if len(p.rules) <= 64 else [] for p in detectors.practices.values()]
+    # a practice of at most 64 rules keeps its sentences' bits in as few bytes as they fit in
+    woken: list[array[int] | list[int]] = [_bits_array(len(p.rules)) for p in detectors.practices.values()]
     word_bits = detectors.word_bits
     practices = (1 << len(keys)) - 1
     shifts = detectors.shifts
@@ -100,6 +100,13 @@ def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, Woken]
     return {key: (lists[n], woken[n]) for n, key in enumerate(keys)}
 
 
+def _bits_array(rules: int) -> array[int] | list[int]:
+    for code in "BHIQ":
+        if rules <= array(code).itemsize * 8:
+            return array(code)
+    return []
+
+
 def _automaton_pieces(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, str]]:
     """(offset, lower-cased piece) of the text, for the automaton to read in order. The automaton copies the
     text it reads at 4 bytes a character, so a big text is read a line-aligned chunk at a time (when no
@@ -111,7 +118,7 @@ def _automaton_pieces(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[
 
 def candidates(document: Document, lowered: Lowered, starts: list[int], practice: Practice,
                present: list[Words], keyword_found: Sequence[int] | None = None,
-               runs: list[tuple[int, int, str]] | None = None) -> list[int]:
+               runs: Runs | None = None) -> Sequence[int]:
     """Indices of sentences holding one of the practice's keywords (or hit by its trigger).
 
     All patterns are case-folded (spec.fold_case) and run on `lowered`, never on the original.
@@ -121,7 +128,7 @@ def candidates(document: Document, lowered: Lowered, starts: list[int], practice
         keywords = practice.keyword_set
         keyword_found = [i for i, words in enumerate(present) if words and not keywords.isdisjoint(words)]
     if practice.trigger is None and not practice.follow:
-        return list(keyword_found)  # in order, each once (keyword_hits)
+        return keyword_found  # in order, each once (keyword_hits); an array, not a list of int objects
     found = set(keyword_found)
     sentences = document.sentences
     if practice.trigger is not None:
@@ -138,10 +145,10 @@ def candidates(document: Document, lowered: Lowered, starts: list[int], practice
 
 
 def _following(sentences: list[Sentence], found: set[int], keywords: tuple[str, ...], how: bool | str = True,
-               runs: list[tuple[int, int, str]] | None = None) -> set[int]:
+               runs: Runs | None = None) -> set[int]:
     """The NEAR_SENTENCES sentences after each hit (same section), and every sentence under a heading
     that holds a keyword: where a `near` rule can read a reference back ("such signals"). runs: the
-    document's section_runs, when found already."""
+    document's Runs, when found already."""
     more: set[int] = set()
     for i in found if how in (True, "after") else ():
         for j in range(i + 1, min(len(sentences), i + 1 + NEAR_SENTENCES)):
@@ -150,7 +157,7 @@ def _following(sentences: list[Sentence], found: set[int], keywords: tuple[str, 
             more.add(j)
     if how in (True, "headings"):
         headings: dict[str, bool] = {}
-        for start, stop, section in section_runs(sentences) if runs is None else runs:
+        for start, stop, section in Runs(sentences) if runs is None else runs:
             hit = headings.get(section)
             if hit is None:
                 lowered = section.lower()  # a keyword must start a word there ("ads", not "downloads")
@@ -161,16 +168,25 @@ def _following(sentences: list[Sentence], found: set[int], keywords: tuple[str, 
     return more
 
 
-def section_runs(sentences: list[Sentence]) -> list[tuple[int, int, str]]:
-    """(first, past the last, section) of each run of sentences under one heading, in order: found once
-    for every practice that reads the sentences under a heading, not per sentence and practice."""
-    runs: list[tuple[int, int, str]] = []
-    start = 0
-    for j in range(1, len(sentences) + 1):
-        if j == len(sentences) or sentences[j].section != sentences[start].section:
-            runs.append((start, j, sentences[start].section))
-            start = j
-    return runs
+class Runs:
+    """The runs of sentences under one heading, in order: the first sentence of each (and, last, the number of
+    sentences) and its section. Found once for every practice that reads the sentences under a heading,
+    not per sentence and practice; in an array, since a policy may have thousands of headings."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self.starts = array("l")
+        self.sections: list[str] = []
+        for j, sentence in enumerate(sentences):
+            if not self.sections or sentence.section != self.sections[-1]:
+                self.starts.append(j)
+                self.sections.append(sentence.section)
+        self.starts.append(len(sentences))
+
+    def __iter__(self) -> Iterator[tuple[int, int, str]]:
+        """(first, past the last, section) of each run."""
+        starts = self.starts
+        for n, section in enumerate(self.sections):
+            yield starts[n], starts[n + 1], section
 
 
 def is_negated(text: str, cue_start: int, detectors: Detectors, ascii: bool = False) -> bool:
@@ -222,7 +238,7 @@ class Texts:
         # no character of the text reads otherwise under re.ASCII but for being beyond ASCII: a
         # sentence of ASCII only is then read with the patterns compiled with re.ASCII
         self.ascii = _ASCII_SPACES_APART.search(lowered.text) is None
-        self._runs: list[tuple[int, int, str]] | None = None
+        self._runs: Runs | None = None
 
     def wordset(self, i: int, present: list[Words]) -> frozenset[str] | None:
         """Sentence i's words (literal_hits) as a set, when they are all the automaton's literals its text holds:
@@ -233,10 +249,10 @@ class Texts:
             return frozenset(present[i])
         return None
 
-    def runs(self, document: Document) -> list[tuple[int, int, str]]:
-        """section_runs of the document, found once."""
+    def runs(self, document: Document) -> Runs:
+        """The document's Runs, found once."""
         if self._runs is None:
-            self._runs = section_runs(document.sentences)
+            self._runs = Runs(document.sentences)
         return self._runs
 
     def starting_at(self, document: Document, start: int) -> list[int]:
@@ -485,7 +501,7 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
                 here = [replace(h, context=tuple(sorted({*h.context, lead}))) for h in here]
             hits.extend(here)
     if practice.python is not None:
-        hits.extend(practice.python(document, found, practice))
+        hits.extend(practice.python(document, list(found), practice))
     return hits, bool(found)
 
 
