@@ -55,43 +55,56 @@ def literal_hits(document: Document, lowered: Lowered, starts: list[int], detect
                     present[current] = _shared(shared, words)
                 low, high, current = sentences[i].start, sentences[i].end, i
                 words = list(present[i])
-            if word not in words:
-                words.append(word)
+            words.append(word)  # repeats dropped once per sentence (_shared), not looked for at every hit
     if current >= 0:
         present[current] = _shared(shared, words)
     return present
 
 
 def _shared(shared: dict[Words, Words], words: list[str]) -> Words:
-    key = tuple(sorted(words))
+    key = tuple(sorted(set(words)))
     return shared.setdefault(key, key)
 
 
-def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, Sequence[int]]:
-    """Per practice, the sentences holding one of its keywords, in order: one pass for every practice.
-    Each word is a keyword of some practices, a bit each (Detectors.seal): a sentence's words or'ed
-    together tell which, and each combination of practices is looked up once. Arrays, kept for the whole
-    run: lists of them held an int object each, a tenth of a big policy's size."""
+Woken = tuple["array[int]", "array[int] | list[int]"]  # sentences holding a practice's keyword, and the rules each wakes
+
+
+def keyword_hits(present: list[Words], detectors: Detectors) -> dict[str, Woken]:
+    """Per practice, the sentences holding one of its keywords, in order, and the rules each one's words wake
+    (bit n for rule n): one pass for every practice. Each word carries a bit per practice it is a keyword of
+    and per rule it wakes (Detectors.word_bits): a sentence's words or'ed together tell both, and each
+    combination of practices is looked up once. Arrays, kept for the whole run: lists of them held an int
+    object each, a tenth of a big policy's size."""
     keys = list(detectors.practices)
     lists: list[array[int]] = [array("l") for _ in keys]
-    get = detectors.literals.get
-    masks: dict[str, int] = {}
-    targets_of: dict[int, tuple[array[int], ...]] = {0: ()}
+    # a practice of at most 64 rules keeps its sentences' bits in as few bytes as they fit in
+    woken: list[array[int] | list[int]] = [_bits_array(len(p.rules)) for p in detectors.practices.values()]
+    word_bits = detectors.word_bits
+    practices = (1 << len(keys)) - 1
+    shifts = detectors.shifts
+    full = [(1 << len(p.rules)) - 1 for p in detectors.practices.values()]
+    targets_of: dict[int, tuple[int, ...]] = {0: ()}
     for i, words in enumerate(present):
         if not words:
             continue
         mask = 0
         for word in words:
-            bits = masks.get(word)
-            if bits is None:
-                bits = masks[word] = get(word)[2]
-            mask |= bits
-        targets = targets_of.get(mask)
+            mask |= word_bits[word]
+        keyworded = mask & practices
+        targets = targets_of.get(keyworded)
         if targets is None:
-            targets = targets_of[mask] = tuple(lists[n] for n in range(len(keys)) if mask >> n & 1)
-        for hits in targets:
-            hits.append(i)
-    return dict(zip(keys, lists, strict=True))
+            targets = targets_of[keyworded] = tuple(n for n in range(len(keys)) if keyworded >> n & 1)
+        for n in targets:
+            lists[n].append(i)
+            woken[n].append(mask >> shifts[n] & full[n])
+    return {key: (lists[n], woken[n]) for n, key in enumerate(keys)}
+
+
+def _bits_array(rules: int) -> array[int] | list[int]:
+    for code in "BHIQ":
+        if rules <= array(code).itemsize * 8:
+            return array(code)
+    return []
 
 
 def _automaton_pieces(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[int, str]]:
@@ -104,7 +117,8 @@ def _automaton_pieces(detectors: Detectors, lowered: Lowered) -> Iterator[tuple[
 
 
 def candidates(document: Document, lowered: Lowered, starts: list[int], practice: Practice,
-               present: list[Words], keyword_found: Sequence[int] | None = None) -> list[int]:
+               present: list[Words], keyword_found: Sequence[int] | None = None,
+               runs: Runs | None = None) -> Sequence[int]:
     """Indices of sentences holding one of the practice's keywords (or hit by its trigger).
 
     All patterns are case-folded (spec.fold_case) and run on `lowered`, never on the original.
@@ -113,6 +127,8 @@ def candidates(document: Document, lowered: Lowered, starts: list[int], practice
     if keyword_found is None:
         keywords = practice.keyword_set
         keyword_found = [i for i, words in enumerate(present) if words and not keywords.isdisjoint(words)]
+    if practice.trigger is None and not practice.follow:
+        return keyword_found  # in order, each once (keyword_hits); an array, not a list of int objects
     found = set(keyword_found)
     sentences = document.sentences
     if practice.trigger is not None:
@@ -124,29 +140,53 @@ def candidates(document: Document, lowered: Lowered, starts: list[int], practice
             if i >= 0 and pos < sentences[i].end:
                 found.add(i)
     if practice.follow:
-        found |= _following(sentences, found, practice.keywords, practice.follow)
+        found |= _following(sentences, found, practice.keywords, practice.follow, runs)
     return sorted(found)
 
 
-def _following(sentences: list[Sentence], found: set[int], keywords: tuple[str, ...], how: bool | str = True) -> set[int]:
+def _following(sentences: list[Sentence], found: set[int], keywords: tuple[str, ...], how: bool | str = True,
+               runs: Runs | None = None) -> set[int]:
     """The NEAR_SENTENCES sentences after each hit (same section), and every sentence under a heading
-    that holds a keyword: where a `near` rule can read a reference back ("such signals")."""
+    that holds a keyword: where a `near` rule can read a reference back ("such signals"). runs: the
+    document's Runs, when found already."""
     more: set[int] = set()
     for i in found if how in (True, "after") else ():
         for j in range(i + 1, min(len(sentences), i + 1 + NEAR_SENTENCES)):
             if sentences[j].section != sentences[i].section:
                 break
             more.add(j)
-    headings: dict[str, bool] = {}
-    for j, sentence in enumerate(sentences if how in (True, "headings") else ()):
-        hit = headings.get(sentence.section)
-        if hit is None:
-            lowered = sentence.section.lower()  # a keyword must start a word there ("ads", not "downloads")
-            hit = headings[sentence.section] = any(re.search(r"(?<!\w)" + re.escape(word), lowered) for word in keywords
-                                                   if word in lowered)
-        if hit:
-            more.add(j)
+    if how in (True, "headings"):
+        headings: dict[str, bool] = {}
+        for start, stop, section in Runs(sentences) if runs is None else runs:
+            hit = headings.get(section)
+            if hit is None:
+                lowered = section.lower()  # a keyword must start a word there ("ads", not "downloads")
+                hit = headings[section] = any(re.search(r"(?<!\w)" + re.escape(word), lowered) for word in keywords
+                                              if word in lowered)
+            if hit:
+                more.update(range(start, stop))
     return more
+
+
+class Runs:
+    """The runs of sentences under one heading, in order: the first sentence of each (and, last, the number of
+    sentences) and its section. Found once for every practice that reads the sentences under a heading,
+    not per sentence and practice; in an array, since a policy may have thousands of headings."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self.starts = array("l")
+        self.sections: list[str] = []
+        for j, sentence in enumerate(sentences):
+            if not self.sections or sentence.section != self.sections[-1]:
+                self.starts.append(j)
+                self.sections.append(sentence.section)
+        self.starts.append(len(sentences))
+
+    def __iter__(self) -> Iterator[tuple[int, int, str]]:
+        """(first, past the last, section) of each run."""
+        starts = self.starts
+        for n, section in enumerate(self.sections):
+            yield starts[n], starts[n + 1], section
 
 
 def is_negated(text: str, cue_start: int, detectors: Detectors, ascii: bool = False) -> bool:
@@ -198,6 +238,7 @@ class Texts:
         # no character of the text reads otherwise under re.ASCII but for being beyond ASCII: a
         # sentence of ASCII only is then read with the patterns compiled with re.ASCII
         self.ascii = _ASCII_SPACES_APART.search(lowered.text) is None
+        self._runs: Runs | None = None
 
     def wordset(self, i: int, present: list[Words]) -> frozenset[str] | None:
         """Sentence i's words (literal_hits) as a set, when they are all the automaton's literals its text holds:
@@ -207,6 +248,12 @@ class Texts:
         if i + 1 == len(self.starts) or self.starts[i + 1] >= self.ends[i]:
             return frozenset(present[i])
         return None
+
+    def runs(self, document: Document) -> Runs:
+        """The document's Runs, found once."""
+        if self._runs is None:
+            self._runs = Runs(document.sentences)
+        return self._runs
 
     def starting_at(self, document: Document, start: int) -> list[int]:
         """The indices of the sentences starting at `start` (a label and its heading may share one)."""
@@ -311,12 +358,22 @@ def apply_rule(rule: Rule, document: Document, i: int, text: str, detectors: Det
     for needs in rule.needs_also:
         if needs.isdisjoint(words):
             return None
+    return _apply(rule, document, i, text, detectors, texts, ascii)
+
+
+def _apply(rule: Rule, document: Document, i: int, text: str, detectors: Detectors, texts: Texts,
+           ascii: bool) -> Hit | None:
+    """apply_rule past its literal tests (for a sentence whose literal test, Practice.fused_word_tests, holds
+    them: its formula asks for one of each of `needs` and `needs_also`)."""
     cue = rule.cue_ascii if ascii else rule.cue
     if not cue.search(text):
         return None
-    if any(p.search(text) for p in (rule.unless_ascii if ascii else rule.unless)) \
-            or not all(p.search(text) for p in (rule.all_ascii if ascii else rule.all)):
-        return None
+    for unless in rule.unless_ascii if ascii else rule.unless:  # loops, not any() of a generator: most rules have none
+        if unless.search(text):
+            return None
+    for also in rule.all_ascii if ascii else rule.all:
+        if not also.search(text):
+            return None
     context: tuple[int, ...] = ()
     if rule.near:
         around, before = _context(document, i, texts)
@@ -381,7 +438,7 @@ def _item(document: Document, i: int) -> str | None:
 
 def detect(document: Document, lowered: Lowered, starts: list[int], practice: Practice, detectors: Detectors,
            texts: Texts, present: list[Words] | None = None,
-           keyword_found: Sequence[int] | None = None) -> tuple[list[Hit], bool]:
+           keyworded: Woken | None = None) -> tuple[list[Hit], bool]:
     """Hits for one practice, and whether its trigger touched anything at all.
 
     A list item is read with its lead-in ("you have the right to erase your personal
@@ -390,39 +447,53 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
     if present is None:
         present = literal_hits(document, lowered, starts, detectors)
     hits: list[Hit] = []
-    found = candidates(document, lowered, starts, practice, present, keyword_found)
+    found = candidates(document, lowered, starts, practice, present, keyworded[0] if keyworded is not None else None,
+                       texts.runs(document) if practice.follow in (True, "headings") else None)
+    keyword_found, keyword_woken = keyworded if keyworded is not None else ((), ())
+    k = 0  # keyword_found[k], keyword_woken[k]: the next sentence holding a keyword, and the rules it wakes
     sentences = document.sentences
     rules = practice.rules  # its tests are compiled on first use (a small policy needs few practices')
-    woken_by: dict[Words, list[int]] = {}  # the rules a combination of words wakes, worked out once
+    # The rules a sentence's words wake, as bits: or'ed over its words (a lookup and an or each, where a set
+    # of rule numbers built per sentence cost as much as the tests), then every woken rule's literal test
+    # in one call (Practice.fused_word_tests), not a call per rule.
+    wake_bits, always = practice.wake_bits, practice.always_bits
     for i in found:
+        if k < len(keyword_found) and keyword_found[k] == i:  # found holds keyword_found, in order
+            woken = always | keyword_woken[k]
+            k += 1
+        else:
+            woken = -1  # not known yet
         shape = texts.shape(document, i)
         if shape is HEADING:
             continue
-        s = sentences[i]
-        text = lowered[s.start:s.end]
         words = present[i]
         lead = shape
         if lead is not None:
-            text = _text(document, lead, texts).rstrip().rstrip(":") + " " + text
             words = words + present[lead]
-        woken = woken_by.get(words)
-        if woken is None:
-            wake = set(practice.always)
+        if woken >= 0:
+            if lead is not None:
+                for word in present[lead]:
+                    if word in wake_bits:
+                        woken |= wake_bits[word]
+        else:
+            woken = always
             for word in words:
-                wake.update(practice.by_literal.get(word, ()))
-            woken = woken_by[words] = sorted(wake)
+                if word in wake_bits:
+                    woken |= wake_bits[word]
         if not woken:
             continue
+        s = sentences[i]
+        text = lowered[s.start:s.end]
+        if lead is not None:
+            text = _text(document, lead, texts).rstrip().rstrip(":") + " " + text
         wordset = texts.wordset(i, present) if lead is None else None
         ascii = texts.ascii and text.isascii()
         if wordset is None:
-            tests = practice.tests
-            here = [hit for n in woken if tests[n](text)
-                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
+            here = [hit for n in practice.fused_tests(text, woken)
+                    if (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
         else:
-            word_tests = practice.word_tests
-            here = [hit for n in woken if word_tests[n](text, wordset)
-                    and (hit := apply_rule(rules[n], document, i, text, detectors, texts, words, ascii)) is not None]
+            here = [hit for n in practice.fused_word_tests(text, wordset, woken)
+                    if (hit := _apply(rules[n], document, i, text, detectors, texts, ascii)) is not None]
         # skip is tested only where a rule hit: most candidates hit nothing, and the result is the same
         skip = practice.skip_ascii if ascii else practice.skip
         if here and not (skip is not None and skip.search(text)):
@@ -430,7 +501,7 @@ def detect(document: Document, lowered: Lowered, starts: list[int], practice: Pr
                 here = [replace(h, context=tuple(sorted({*h.context, lead}))) for h in here]
             hits.extend(here)
     if practice.python is not None:
-        hits.extend(practice.python(document, found, practice))
+        hits.extend(practice.python(document, list(found), practice))
     return hits, bool(found)
 
 

@@ -172,9 +172,18 @@ def parse(source: str) -> list[list[Node]]:
 
 # --- writing back, bounded -------------------------------------------------------------------
 
-def bounded(source: str) -> str:
-    """`source` with every unbounded repetition bounded (see the module docstring)."""
-    return "|".join(_write_branch(b, top=True) for b in parse(source))
+def bounded(source: str, hoist: bool = False) -> str:
+    """`source` with every unbounded repetition bounded (see the module docstring); hoist: and with its
+    leading word boundaries moved past the first character (hoisted), in the same parse."""
+    branches = parse(source)
+    if hoist:
+        moved = [_hoist(b) for b in branches]
+        starts = [_first_characters(b) for b in moved]
+        # re then skips to the one or two characters a match can start with; where a match starts with
+        # any of many, the boundary first fails sooner at most positions (inside a word)
+        if all(s is not None for s in starts) and len(set().union(*starts)) <= HOIST_FIRSTS:  # type: ignore[arg-type]
+            branches = moved
+    return "|".join(_write_branch(b, top=True) for b in branches)
 
 
 def _write_branch(items: list[Node], top: bool = False, reach: int = REACH) -> str:
@@ -427,6 +436,17 @@ def _holds_any(formula: Formula, words: list[str]) -> bool:
     return all(_holds_any(p, words) for p in formula[1])
 
 
+def without(formula: Formula | None, part: Formula | None) -> Formula | None:
+    """The formula with `part` no longer asked for (where it is the formula or one of its top AND's parts):
+    for a part known to hold already."""
+    if formula is None or formula == part:
+        return None
+    if isinstance(formula, str) or formula[0] != "and" or part not in formula[1]:
+        return formula
+    rest = tuple(p for p in formula[1] if p != part)
+    return rest[0] if len(rest) == 1 else ("and", rest)
+
+
 def any_of(words: set[str] | frozenset[str]) -> Formula | None:
     """The formula that holds when one of `words` is in the text."""
     return _or(list[Formula | None](sorted(words))) if words else None
@@ -460,12 +480,42 @@ def compile_tests(formulas: list[Formula | None]) -> tuple[Callable[[str], bool]
     return tests
 
 
+def _fused(expressions: list[str], arguments: str, scope: dict[str, object]) -> Callable[..., list[int]]:
+    """One function of (arguments..., m) giving, in order, each n whose bit is set in m and whose expression
+    holds: the tests of every rule a sentence wakes in one call, not a call per rule."""
+    lines = [f"def fused({arguments}, m):", " out = []"]
+    for n, expression in enumerate(expressions):
+        lines.append(f" if m & {1 << n} and {expression}: out.append({n})")
+    lines.append(" return out")
+    exec(compile("\n".join(lines), "<formulas>", "exec"), scope)  # names, ints, `in`, `and`, `or` and repr'd strings
+    fused: Callable[..., list[int]] = scope["fused"]  # type: ignore[assignment]
+    return fused
+
+
+def compile_fused_tests(formulas: list[Formula | None]) -> Callable[[str, int], list[int]]:
+    """compile_tests of every formula in one function of (t, m) (_fused)."""
+    return _fused([formula_expression(f) if f is not None else "True" for f in formulas], "t", {"__builtins__": {}})
+
+
 def compile_word_tests(formulas: list[Formula | None],
                        known: frozenset[str]) -> tuple[Callable[[str, frozenset[str]], bool], ...]:
     """Each formula as a function of a text t and W, the set of `known` literals the text holds: the literals of
     `known` are looked up in W, those of one OR at once (W.isdisjoint of a set of them), first in each AND and
     OR (the same value in any order: `and`, `or` and `in` have no side effects); the others searched in t.
     Code made as compile_tests makes it; the sets are given to it by name."""
+    expressions, scope = _word_expressions(formulas, known)
+    source = "(" + "".join(f"lambda t, W: {expression},\n" for expression in expressions) + ")"
+    tests: tuple[Callable[[str, frozenset[str]], bool], ...] = eval(compile(source, "<formulas>", "eval"), scope)
+    return tests
+
+
+def compile_fused_word_tests(formulas: list[Formula | None], known: frozenset[str]) -> Callable[[str, frozenset[str], int], list[int]]:
+    """compile_word_tests of every formula in one function of (t, W, m) (_fused)."""
+    expressions, scope = _word_expressions(formulas, known)
+    return _fused(expressions, "t, W", scope)
+
+
+def _word_expressions(formulas: list[Formula | None], known: frozenset[str]) -> tuple[list[str], dict[str, object]]:
     names: dict[frozenset[str], str] = {}
 
     def expression(formula: Formula) -> str:
@@ -483,7 +533,76 @@ def compile_word_tests(formulas: list[Formula | None],
                 items.append(item)
         return "(" + (" and " if formula[0] == "and" else " or ").join(items) + ")"
 
-    source = "(" + "".join(f"lambda t, W: {expression(f) if f is not None else 'True'},\n" for f in formulas) + ")"
+    expressions = [expression(f) if f is not None else "True" for f in formulas]
     scope: dict[str, object] = {"__builtins__": {}, **{name: words for words, name in names.items()}}
-    tests: tuple[Callable[[str, frozenset[str]], bool], ...] = eval(compile(source, "<formulas>", "eval"), scope)
-    return tests
+    return expressions, scope
+
+
+# --- a leading boundary moved past the first character, so that re can skip ahead ----------------
+
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def hoisted(source: str) -> str:
+    """The same pattern, matching the same spans, with a word boundary or lookbehind that starts a branch
+    moved past the branch's first character: `\\bsell` as `sell` with `(?<!\\ws)` after its `s`, and
+    `(?<!not )sell` as `s(?<!not s)ell`. re skips ahead to a possible first character (or finds a
+    literal prefix) only when a pattern starts with one; a pattern that starts with `\\b` is tried at every
+    position, which was half of a cue's search. A zero-width test before a group goes into each of its
+    branches. A branch left as it was (a lookahead or a class first, say) matches as before."""
+    return "|".join(_write_branch(branch) for branch in (_hoist(b) for b in parse(source)))
+
+
+def _hoist(items: list[Node]) -> list[Node]:
+    k = 0
+    while k < len(items) and items[k].kind in ("anchor", "assert"):
+        k += 1
+    lead, rest = items[:k], items[k:]
+    if not rest:
+        return items
+    first = rest[0]
+    if first.kind == "group":  # a zero-width test before a group holds before each branch
+        if lead and not all(_movable(node) for node in lead):
+            return items
+        inner = Node("group", branches=[_hoist([*lead, *branch]) for branch in first.branches], opener=first.opener)
+        return [inner, *rest[1:]]
+    if not lead or first.kind != "lit" or first.text not in _WORD or not all(_movable(node) for node in lead):
+        return items
+    c = first.text
+    after: list[Node] = []
+    for node in lead:
+        if node.kind == "anchor":  # \b before a word character: no word character before it
+            after.append(Node("assert", branches=[[Node("any", "\\w"), Node("lit", c)]], opener="(?<!"))
+        else:  # a lookbehind before c, tested after it: the same text, and c
+            after.append(Node("assert", branches=[[*branch, Node("lit", c)] for branch in node.branches],
+                              opener=node.opener))
+    return [first, *after, *rest[1:]]
+
+
+HOIST_FIRSTS = 2  # a pattern is hoisted only when every match then starts with one of this many characters
+
+
+def _first_characters(items: list[Node]) -> set[str] | None:
+    """The characters a match of the branch can start with, when each way through it starts with a literal."""
+    k = 0
+    while k < len(items) and items[k].kind == "assert" and items[k].opener in ("(?<!", "(?<="):
+        k += 1
+    if k >= len(items):
+        return None
+    first = items[k]
+    if first.kind == "lit":
+        return {first.text}
+    if first.kind != "group":
+        return None
+    found: set[str] = set()
+    for branch in first.branches:
+        chars = _first_characters(branch)
+        if chars is None:
+            return None
+        found |= chars
+    return found
+
+
+def _movable(node: Node) -> bool:
+    """A zero-width test _hoist can move: a word boundary or a lookbehind."""
+    return (node.kind == "anchor" and node.text == "\\b") or (node.kind == "assert" and node.opener in ("(?<!", "(?<="))

@@ -36,12 +36,15 @@ from .pattern import (
     all_of,
     any_of,
     bounded,
+    compile_fused_tests,
+    compile_fused_word_tests,
     compile_tests,
     compile_word_tests,
     formula_test,
     literal_formula,
     literal_sets,
     selectivity,
+    without,
 )
 from .registry import PythonDetector, python_detector
 
@@ -228,6 +231,27 @@ class Practice:
         return compile_word_tests([rule.formula for rule in self.rules], self.known)
 
     @cached_property
+    def wake_bits(self) -> dict[str, int]:
+        """by_literal as bits: a literal -> the rules it wakes, bit n for rule n (engine.detect or's a sentence's)."""
+        return {word: sum(1 << n for n in rules) for word, rules in self.by_literal.items()}
+
+    @cached_property
+    def always_bits(self) -> int:
+        return sum(1 << n for n in self.always)
+
+    @cached_property
+    def fused_tests(self) -> Callable[[str, int], list[int]]:
+        """`tests` of every rule woken (bits m) at once: fused_tests(t, m) -> the rules whose test holds, in order."""
+        return compile_fused_tests([rule.formula for rule in self.rules])
+
+    @cached_property
+    def fused_word_tests(self) -> Callable[[str, frozenset[str], int], list[int]]:
+        """`word_tests` of every rule woken (bits m) at once: fused_word_tests(t, W, m), as fused_tests. A rule is
+        woken by one of its `needs` in W (wake_bits), so that part of its formula is not tested again."""
+        return compile_fused_word_tests([without(rule.formula, any_of(rule.needs)) if rule.needs else rule.formula
+                                         for rule in self.rules], self.known)
+
+    @cached_property
     def trigger(self) -> re.Pattern[str] | None:
         return re.compile(self.trigger_source) if self.trigger_source is not None else None
 
@@ -275,6 +299,11 @@ class Detectors:
     literal_breaks: bool = False  # a literal holds a line break: the text is read whole (engine.literal_hits)
     negation_ascii: re.Pattern[str] | None = None  # negation and clause_break with re.ASCII (Rule.cue_ascii)
     clause_break_ascii: re.Pattern[str] | None = None
+    # Per literal, the practices it is a keyword of (bit n for the nth practice) and the rules it wakes
+    # (Practice.by_literal; the nth practice's rules from bit shifts[n] on): engine.keyword_hits or's a
+    # sentence's, and so finds its practices and their woken rules at once.
+    word_bits: dict[str, int] = field(default_factory=dict)
+    shifts: tuple[int, ...] = ()
 
     def seal(self) -> None:
         object.__setattr__(self, "negation_ascii", re.compile(self.negation.pattern, re.ASCII))
@@ -292,6 +321,17 @@ class Detectors:
             self.literals.add_word(word, (word, len(word) - 1, mask))
         if words:
             self.literals.make_automaton()
+        shifts, shift = [], len(self.practices)
+        for practice in self.practices.values():
+            shifts.append(shift)
+            shift += len(practice.rules)
+        object.__setattr__(self, "shifts", tuple(shifts))
+        for word in sorted(words):
+            bits = self.literals.get(word)[2] if words else 0
+            for place, practice in enumerate(self.practices.values()):
+                for n in practice.by_literal.get(word, ()):
+                    bits |= 1 << (shifts[place] + n)
+            self.word_bits[word] = bits
 
 
 _TERM = re.compile(r"\{\{(\w+)\}\}")
@@ -397,7 +437,7 @@ class _Compiler:
         expanded = self.expand(_source(pattern), loc)
         try:
             re.compile(expanded)  # report errors against what the user wrote
-            final = fold_case(bounded(expanded))
+            final = fold_case(bounded(expanded, hoist=True))  # the same matches, found faster (pattern.hoisted)
             re.compile(final)
             return final
         except (re.error, PatternSyntaxError) as exc:

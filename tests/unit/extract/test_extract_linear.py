@@ -118,3 +118,26 @@ def test_bounded_patterns_have_no_unbounded_loop_and_match_the_same():
         written = bounded(source)
         assert unbounded_loops(written) == 0
         assert bool(re.search(written, text)) == bool(re.search(source, text))
+
+
+@pytest.mark.parametrize("source", [
+    r"\bsell\b", r"\b(?P<cue>sold|sale)\b", r"\b(?<!not )(?<!never )sell", r"(?:\bnot|n't) sell", r"\b(?:no|never)\b x",
+    r"\b(?:\bnot|\bnever) sell", r"\b(?:we|you) sell",
+])
+def test_hoisted_boundaries_match_the_same_spans(source: str):
+    plain, hoisted = bounded(source), bounded(source, hoist=True)
+    texts = ["sell", "we sell", "resell", "not sell", "never sell", "xnot sell", "n't sell", "no x", "never x",
+             "snot x", "sold it", "a sale", "unsold", "\nsell", "é sell", "ésell", "we  sell", "you sell", "yousell"]
+    for flags in (0, re.ASCII):
+        for text in texts:
+            assert _spans(hoisted, text, flags) == _spans(plain, text, flags), (source, hoisted, text)
+
+
+def _spans(pattern: str, text: str, flags: int) -> list[tuple[int, int]]:
+    compiled = re.compile(pattern, flags)
+    return [span for m in compiled.finditer(text) for span in (m.span(), *(m.span(g) for g in compiled.groupindex))]
+
+
+def test_a_boundary_before_one_first_character_is_hoisted():
+    assert bounded(r"\b(?:not|never)\b", hoist=True) == r"(?:n(?<!\wn)ot|n(?<!\wn)ever)\b"
+    assert bounded(r"\b(?:sell|rent|trade)\b", hoist=True) == r"\b(?:sell|rent|trade)\b"  # three first characters: kept
