@@ -543,14 +543,10 @@ def _word_expressions(formulas: list[Formula | None], known: frozenset[str]) -> 
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def hoisted(source: str) -> str:
-    """The same pattern, matching the same spans, with a word boundary or lookbehind that starts a branch
-    moved past the branch's first character: `\\bsell` as `sell` with `(?<!\\ws)` after its `s`, and
-    `(?<!not )sell` as `s(?<!not s)ell`. re skips ahead to a possible first character (or finds a
-    literal prefix) only when a pattern starts with one; a pattern that starts with `\\b` is tried at every
-    position, which was half of a cue's search. A zero-width test before a group goes into each of its
-    branches. A branch left as it was (a lookahead or a class first, say) matches as before."""
-    return "|".join(_write_branch(branch) for branch in (_hoist(b) for b in parse(source)))
+# `\bsell` becomes `sell` with `(?<!\ws)` after its `s`, and `(?<!not )sell` becomes `s(?<!not s)ell`: the same spans.
+# re skips ahead to a possible first character (or finds a literal prefix) only when a pattern starts with one; a
+# pattern that starts with `\b` is tried at every position. A zero-width test before a group goes into each of its
+# branches; a branch that starts otherwise (a lookahead or a class, say) is left as it was. Used by bounded(hoist=True).
 
 
 def _hoist(items: list[Node]) -> list[Node]:
