@@ -58,11 +58,21 @@ def _worst_cases(size: int) -> dict[str, str]:
     }
 
 
-def _cpu(pattern: re.Pattern[str], text: str) -> float:
+def _cpu_once(pattern: re.Pattern[str], text: str) -> float:
     started = time.process_time()
     for _ in pattern.finditer(text):
         pass
     return time.process_time() - started
+
+
+def _cpu(pattern: re.Pattern[str], text: str) -> float:
+    """CPU seconds of one pass; a pass over budget is run twice more and the fastest kept, so that a
+    moment of contention on a loaded machine (caches, another xdist worker) does not fail a linear pattern,
+    while a crawling one is slow every time."""
+    spent = _cpu_once(pattern, text)
+    if spent > 0.01:
+        spent = min(spent, _cpu_once(pattern, text), _cpu_once(pattern, text))
+    return spent
 
 
 def test_every_pattern_is_linear_on_hand_made_worst_cases():
@@ -74,7 +84,7 @@ def test_every_pattern_is_linear_on_hand_made_worst_cases():
             if t_large * 1000 > BUDGET_MS_PER_KB * len(text) / 1000:
                 slow.append(f"{name} on {case!r}: {t_large * 1000:.0f} ms for {len(text) // 1000} KB")
             elif t_large > 0.02:  # long enough to measure growth
-                t_small = min(_cpu(pattern, small[case]) for _ in range(2))
+                t_small = _cpu(pattern, small[case])
                 if t_large > 8 * t_small + 0.01:
                     slow.append(f"{name} on {case!r}: x{t_large / t_small:.0f} for 4x the input")
     assert not slow, "\n".join(slow)
