@@ -10,17 +10,19 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from .errors import ScorecardError
 from .model import Rubric, Scorecard
 from .words import plural
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import TaskID
+    from rich.table import Table
 
 
 def plain_help(params: list[Any]) -> list[Any]:
@@ -59,8 +61,28 @@ class Group(TyperGroup):
 
 app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Privacy scorecards: extract facts from policies, score them, build a site and PDFs.")
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False)
+
+
+class _Console:
+    """A rich Console made on first use: importing rich is a tenth of a small `extract`, which prints none."""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+        self.made: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self.made is None:
+            from rich.console import Console
+            self.made = Console(**self.options)
+        return self.made
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
+out = _Console(highlight=False)
 state = {"debug": False}
 
 
@@ -115,8 +137,10 @@ def build_command(
     options = BuildOptions(providers=providers, rubric=rubric, out=out_dir, pdf=pdf, templates=templates,
                            page_size=page_size.value, keep_going=keep_going, jobs=jobs,
                            max_policy_mb=max_policy_mb, config=config, incremental=incremental)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True, disable=not err.is_terminal) as bar:
+                  console=err.console, transient=True, disable=not err.is_terminal) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -146,16 +170,16 @@ def extract(
         show_default=False)] = None,
 ) -> None:
     """Print the facts found in policy files, without building."""
-    from .extract.parallel import extract_records
+    from .extract.parallel import extract_lines, extract_records
     from .rubric import load_rubric
 
     results = []
-    for record in extract_records(paths, load_rubric(rubric), max_policy_mb, jobs):
-        if fmt is Format.jsonl:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if fmt is Format.jsonl:  # each line made in the worker that extracted it
+        for line in extract_lines(paths, load_rubric(rubric), max_policy_mb, jobs):
+            sys.stdout.write(line + "\n")
             sys.stdout.flush()
-        else:
-            results.append(record)
+    else:
+        results = list(extract_records(paths, load_rubric(rubric), max_policy_mb, jobs))
     if fmt is Format.json:
         data = results[0] if len(results) == 1 else results
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -212,6 +236,8 @@ def score(
 
 def score_table(card: Scorecard, rubric: Rubric) -> Table:
     """Questions and labels, as on the site; a cap and any doubt in words."""
+    from rich.table import Table
+
     from .render.doubt import doubt
 
     title = f"{card.name}: grade {card.grade}, {card.score}/100"

@@ -16,8 +16,11 @@ engine tests (one Aho-Corasick pass) before running a pattern at all.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import marshal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import CodeType
 
 REACH = 200  # characters or repetitions an unanchored loop may cover: longer than any clause
 SENTENCE_REACH = 3000  # ... and a loop anchored at the sentence start: a long sentence
@@ -452,6 +455,71 @@ def any_of(words: set[str] | frozenset[str]) -> Formula | None:
     return _or(list[Formula | None](sorted(words))) if words else None
 
 
+# --- made once: the tests' code and the screened patterns' formulas, kept with the cached detectors -----
+# A process that starts from cached detectors (spec.load_detectors) would otherwise parse each screened pattern
+# (literal_formula) and compile each generated test (compile) again on first use: most of what the first
+# policy of a run costs. The same source always gives the same code and formula, so both are kept by source:
+# made once in a process, and written with the detectors to the cache (spec.Detectors.warm) for the next one.
+
+_CODE: dict[tuple[str, str], CodeType] = {}
+_SCREENS: dict[str, Formula | None] = {}
+_recording: tuple[set[tuple[str, str]], set[str]] | None = None
+
+
+def _code(source: str, mode: str) -> CodeType:
+    key = (source, mode)
+    code = _CODE.get(key)
+    if code is None:
+        code = _CODE[key] = compile(source, "<formulas>", mode)
+    if _recording is not None:
+        _recording[0].add(key)
+    return code
+
+
+def screen_formula(source: str) -> Formula | None:
+    """literal_formula(source), once per source; None (no test) where our parser cannot read it."""
+    try:
+        return _SCREENS[source]
+    except KeyError:
+        try:
+            formula = literal_formula(source)
+        except PatternSyntaxError:
+            formula = None
+        _SCREENS[source] = formula
+        return formula
+    finally:
+        if _recording is not None:
+            _recording[1].add(source)
+
+
+@contextmanager
+def recording() -> Iterator[dict[str, object]]:
+    """Collect what the code in the block made or used (_code, screen_formula), as data for preload:
+    the code marshalled (spec keys the cache on this Python's version), the formulas as they are."""
+    global _recording
+    codes: set[tuple[str, str]] = set()
+    screens: set[str] = set()
+    saved, _recording = _recording, (codes, screens)
+    made: dict[str, object] = {}
+    try:
+        yield made
+    finally:
+        _recording = saved
+    made["code"] = {key: marshal.dumps(_CODE[key]) for key in sorted(codes)}
+    made["screens"] = {source: _SCREENS[source] for source in sorted(screens)}
+
+
+def preload(made: dict[str, object]) -> None:
+    """Take what recording() collected (from the detectors' cache): made once, not again in this process."""
+    code, screens = made.get("code"), made.get("screens")
+    if isinstance(code, dict):
+        for key, data in code.items():
+            _CODE.setdefault(key, marshal.loads(data))
+    if isinstance(screens, dict):
+        for source, formula in screens.items():
+            _SCREENS.setdefault(source, formula)
+
+
 def formula_expression(formula: Formula, name: str = "t") -> str:
     """`formula` as a Python expression of `in` tests on the text named `name`, literals written with repr."""
     if isinstance(formula, str):
@@ -476,7 +544,7 @@ def compile_tests(formulas: list[Formula | None]) -> tuple[Callable[[str], bool]
     as the patterns it spares). The code holds only `in`, `and`, `or` and string constants written
     with repr, so no text of any file becomes code."""
     source = "(" + "".join(f"lambda t: {formula_expression(f) if f is not None else 'True'},\n" for f in formulas) + ")"
-    tests: tuple[Callable[[str], bool], ...] = eval(compile(source, "<formulas>", "eval"), {"__builtins__": {}})
+    tests: tuple[Callable[[str], bool], ...] = eval(_code(source, "eval"), {"__builtins__": {}})
     return tests
 
 
@@ -487,7 +555,7 @@ def _fused(expressions: list[str], arguments: str, scope: dict[str, object]) -> 
     for n, expression in enumerate(expressions):
         lines.append(f" if m & {1 << n} and {expression}: out.append({n})")
     lines.append(" return out")
-    exec(compile("\n".join(lines), "<formulas>", "exec"), scope)  # names, ints, `in`, `and`, `or` and repr'd strings
+    exec(_code("\n".join(lines), "exec"), scope)  # names, ints, `in`, `and`, `or` and repr'd strings
     fused: Callable[..., list[int]] = scope["fused"]  # type: ignore[assignment]
     return fused
 
@@ -505,7 +573,7 @@ def compile_word_tests(formulas: list[Formula | None],
     Code made as compile_tests makes it; the sets are given to it by name."""
     expressions, scope = _word_expressions(formulas, known)
     source = "(" + "".join(f"lambda t, W: {expression},\n" for expression in expressions) + ")"
-    tests: tuple[Callable[[str, frozenset[str]], bool], ...] = eval(compile(source, "<formulas>", "eval"), scope)
+    tests: tuple[Callable[[str, frozenset[str]], bool], ...] = eval(_code(source, "eval"), scope)
     return tests
 
 

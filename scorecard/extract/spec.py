@@ -9,10 +9,12 @@ Errors name file:line:col.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import pickle
 import re
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
@@ -43,6 +45,9 @@ from .pattern import (
     formula_test,
     literal_formula,
     literal_sets,
+    preload,
+    recording,
+    screen_formula,
     selectivity,
     without,
 )
@@ -116,12 +121,20 @@ class Searcher(Protocol):
 
 class Screened:
     """A pattern with its literal test in front (pattern.literal_formula): it runs only on a text that
-    holds the literals every match needs, and most texts do not."""
+    holds the literals every match needs, and most texts do not. It is compiled when a text first passes
+    the test: most screened patterns (an `unless`, a `skip`) never meet one in a run."""
 
-    __slots__ = ("pattern", "test")
+    __slots__ = ("compiled", "flags", "source", "test")
 
-    def __init__(self, pattern: re.Pattern[str], test: Callable[[str], bool]) -> None:
-        self.pattern, self.test = pattern, test
+    def __init__(self, source: str, flags: int, test: Callable[[str], bool]) -> None:
+        self.source, self.flags, self.test = source, flags, test
+        self.compiled: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self.compiled is None:
+            self.compiled = re.compile(self.source, self.flags)
+        return self.compiled
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.test(text) else None
@@ -131,13 +144,9 @@ class Screened:
 
 
 def screened(source: str, flags: int = 0) -> Searcher:
-    """The compiled pattern, screened by its literals when it has any."""
-    pattern = re.compile(source, flags)
-    try:
-        test = formula_test(literal_formula(source))
-    except PatternSyntaxError:
-        test = None
-    return pattern if test is None else Screened(pattern, test)
+    """The pattern, screened by its literals when it has any (compiled on first use behind the screen)."""
+    test = formula_test(screen_formula(source))
+    return re.compile(source, flags) if test is None else Screened(source, flags, test)
 
 
 def _fields_only(obj: object) -> dict[str, object]:
@@ -304,6 +313,9 @@ class Detectors:
     # sentence's, and so finds its practices and their woken rules at once.
     word_bits: dict[str, int] = field(default_factory=dict)
     shifts: tuple[int, ...] = ()
+    # The tests' code and the screened patterns' formulas (pattern.recording), only in the cached form: read
+    # back into the pattern module (pattern.preload), so that a process starting from the cache makes neither.
+    warm: dict[str, object] = field(default_factory=dict)
 
     def seal(self) -> None:
         object.__setattr__(self, "negation_ascii", re.compile(self.negation.pattern, re.ASCII))
@@ -468,6 +480,8 @@ def load_detectors(path: Path, rubric: Rubric, strict: bool = True) -> Detectors
     if cached is not None:
         detectors = _read_cache(cached, path)
         if detectors is not None:
+            preload(detectors.warm)
+            object.__setattr__(detectors, "warm", {})
             return detectors
     detectors = _load_detectors(path, rubric, strict, raw)
     if cached is not None:
@@ -492,6 +506,7 @@ def _cache_path(raw: bytes, rubric: Rubric, strict: bool) -> Path | None:
         return None
     key = hashlib.sha256(raw)
     key.update(repr((strict, [(p.key, sorted(p.values)) for p in rubric.practices])).encode())
+    key.update(f"{sys.version} {marshal.version}".encode())  # the cache holds marshalled code (Detectors.warm)
     for module in (__file__, pattern_module.__file__):  # the code that compiles: a change of it is a new key
         key.update(Path(module).read_bytes())
     return folder / f"detectors-{key.hexdigest()[:32]}.pickle"
@@ -527,7 +542,13 @@ def _write_cache(cached: Path, detectors: Detectors) -> None:
     if any(p.python is not None for p in detectors.practices.values()):
         return  # a Python detector is code, not data: not kept
     try:
-        data = pickle.dumps(detectors, protocol=pickle.HIGHEST_PROTOCOL)
+        with recording() as made:
+            _warm(detectors)
+        object.__setattr__(detectors, "warm", made)
+        try:
+            data = pickle.dumps(detectors, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            object.__setattr__(detectors, "warm", {})
         cached.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tempfile.NamedTemporaryFile(dir=cached.parent, prefix=".detectors-", delete=False) as out:
             out.write(data)
@@ -537,6 +558,17 @@ def _write_cache(cached: Path, detectors: Detectors) -> None:
             old.unlink(missing_ok=True)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return  # a read-only home or an unpicklable part: compiled each time, as before
+
+
+def _warm(detectors: Detectors) -> None:
+    """Make every generated test and screened formula the engine may ask for (pattern.recording keeps them)."""
+    for practice in detectors.practices.values():
+        practice.fused_tests, practice.fused_word_tests  # noqa: B018 - made for their code
+        sources = [practice.skip_source] if practice.skip_source is not None else []
+        for rule in practice.rules:
+            sources += [*rule.near_sources, *rule.unless_sources]
+        for source in sources:
+            formula_test(screen_formula(source))
 
 
 def _load_detectors(path: Path, rubric: Rubric, strict: bool, raw: bytes | None) -> Detectors:

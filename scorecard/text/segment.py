@@ -11,10 +11,11 @@ from __future__ import annotations
 import ctypes
 import functools
 import importlib.util
-import operator
+import itertools
 import re
 import sys
 import threading
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,6 @@ from .normalize import normalize, split_runon_heading
 
 _BULLET = re.compile(r"^(?:[-*•·▪◦‣>]+|\(?\d{1,2}[.)]|\(?[a-zA-Z]\))\s+")
 _HAS_WORD = re.compile(r"\w")
-_START = operator.attrgetter("start")
 _LABEL_VALUE = re.compile(r":\s*\S")  # "Sold in the past 12 months: No"
 _INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")  # a sentence end with more text after it
 
@@ -45,6 +45,11 @@ class Sentence:
     kind: str = PARAGRAPH
 
 
+KINDS = (HEADING, ITEM, LINE, PARAGRAPH)
+_KIND = {kind: n for n, kind in enumerate(KINDS)}
+Span = tuple[int, int, str, str]  # (start, end, section, kind) of a sentence not yet made
+
+
 class Builder:
     """Appends lines to the normalized text, remembering headings and sentence spans."""
 
@@ -54,9 +59,28 @@ class Builder:
         self.out = bytearray()
         self.pos = 0
         self.section = ""
-        self.spans: list[Sentence] = []  # made here, not from tuples later: a table of cells has many
+        # The sentences as numbers (start, end, section and kind by number), made into Sentence objects only
+        # once the text is decoded and its UTF-8 freed (sentences()): the objects and their ints are about
+        # 130 bytes a sentence, most of a big policy's peak when they were held beside the UTF-8 and the text.
+        # Numbers, not tuples to make objects of later: a table of cells has many sentences.
+        self.starts = array("q")
+        self.ends = array("q")
+        self.sections = array("l")
+        self.kinds = bytearray()
+        self._names: list[str] = []  # section names by number
+        self._numbers: dict[str, int] = {}
         self.headings: list[tuple[int, int, str]] = []  # (start, end, section before it)
-        self._bare: Sentence | None = None  # a "Label: value" heading with no text yet
+        self._bare: Span | None = None  # a "Label: value" heading with no text yet
+
+    def _span(self, start: int, end: int, section: str, kind: str) -> None:
+        number = self._numbers.get(section)
+        if number is None:
+            number = self._numbers[section] = len(self._names)
+            self._names.append(section)
+        self.starts.append(start)
+        self.ends.append(end)
+        self.sections.append(number)
+        self.kinds.append(_KIND[kind])
 
     def add_line(self, line: str, heading: bool, said: bool = False, item: bool = False) -> None:
         start = self.pos
@@ -69,9 +93,9 @@ class Builder:
             self.headings.append((start, start + len(line), self.section))
             if said:  # a title by wording only: it may be a statement too, so detectors still read it,
                 # in the section before it so that it is not context for the sentences under it
-                self.spans.append(Sentence(start, start + len(line), self.section, HEADING))
+                self._span(start, start + len(line), self.section, HEADING)
             if _LABEL_VALUE.search(line):
-                self._bare = Sentence(start, start + len(line), self.section, LINE)
+                self._bare = (start, start + len(line), self.section, LINE)
             self.section = line
             return
         self._bare = None
@@ -79,20 +103,39 @@ class Builder:
         offset = bullet.end() if bullet else 0
         first = ITEM if item or bullet else LINE
         for n, (a, b) in enumerate(_sentences_in_line(line[offset:])):
-            self.spans.append(Sentence(start + offset + a, start + offset + b, self.section,
-                                       PARAGRAPH if n else first))
+            self._span(start + offset + a, start + offset + b, self.section, PARAGRAPH if n else first)
 
     def _flush_bare(self) -> None:
         # "Browser signals: Honored" looks like a heading, but with nothing under it, it is a statement.
         if self._bare is not None:
-            self.spans.append(self._bare)
+            self._span(*self._bare)
             self._bare = None
 
     def finish(self) -> None:
         self._flush_bare()
-        if not self.spans:  # a passage that is only heading-like lines still says something
-            self.spans = [Sentence(a, b, section, LINE) for a, b, section in self.headings]
-        self.spans.sort(key=_START)
+        if not self.starts:  # a passage that is only heading-like lines still says something
+            for a, b, section in self.headings:
+                self._span(a, b, section, LINE)
+        starts = self.starts
+        if any(later < earlier for earlier, later in itertools.pairwise(starts)):  # in order by start (stable)
+            order = sorted(range(len(starts)), key=starts.__getitem__)
+            self.starts = array("q", (starts[n] for n in order))
+            self.ends = array("q", (self.ends[n] for n in order))
+            self.sections = array("l", (self.sections[n] for n in order))
+            self.kinds = bytearray(self.kinds[n] for n in order)
+
+    @property
+    def spans(self) -> list[Sentence]:
+        """The sentences as they are so far (a list made each time; sentences() makes the last one)."""
+        names = self._names
+        return [Sentence(a, b, names[s], KINDS[k]) for a, b, s, k in zip(self.starts, self.ends, self.sections,
+                                                                         self.kinds, strict=True)]
+
+    def sentences(self) -> list[Sentence]:
+        """The sentences, made once and their numbers freed (after the text: see __init__)."""
+        spans = self.spans
+        self.starts, self.ends, self.sections, self.kinds = array("q"), array("q"), array("l"), bytearray()
+        return spans
 
     @property
     def text(self) -> str:
@@ -188,8 +231,8 @@ def segment_blocks(blocks: Iterable[Block], normalized: bool = False) -> tuple[s
     builder.finish()
     del blocks  # a generator over the source text: done, so the text is free before the result is made
     text = builder.text
-    builder.out = bytearray()
-    return text, builder.spans, [(a, b) for a, b, _ in builder.headings]
+    builder.out = bytearray()  # freed before the sentences are made (Builder.__init__)
+    return text, builder.sentences(), [(a, b) for a, b, _ in builder.headings]
 
 
 # "third-\nparty", "GDPR/\nCCPA": the line broke inside a word, so no space goes there.

@@ -116,3 +116,56 @@ def test_a_cache_file_others_could_write_is_never_unpickled(cache: Path, tmp_pat
     cached.chmod(0o600)  # the user's own file is trusted: the planted pickle runs, so the check above is what stopped it
     load_detectors(path, RUBRIC)
     assert marker.exists()
+
+
+def test_the_cache_carries_the_tests_code_and_screens_so_a_new_process_makes_neither(
+        cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scorecard.extract import pattern
+
+    path = tmp_path / "detectors.yaml"
+    shutil.copyfile(DETECTORS, path)
+    expected = facts(load_detectors(path, RUBRIC))
+    monkeypatch.setattr(pattern, "_CODE", {})  # as a process that starts from the cache has them
+    monkeypatch.setattr(pattern, "_SCREENS", {})
+    cached = load_detectors(path, RUBRIC)
+    assert cached.warm == {}  # read into the pattern module, not kept twice
+    screened_sources = {s for p in cached.practices.values() for r in p.rules for s in (*r.unless_sources, *r.near_sources)}
+    assert screened_sources and screened_sources <= set(pattern._SCREENS)
+    assert pattern._CODE  # the generated tests' code
+    made = dict(pattern._CODE)
+    monkeypatch.setattr(pattern, "compile", _no_compile, raising=False)  # nothing generated is compiled again
+    assert facts(cached) == expected
+    assert made == pattern._CODE
+
+
+def _no_compile(*args: object) -> None:
+    raise AssertionError("compiled again")
+
+
+def test_the_cache_is_keyed_on_the_python_that_marshalled_its_code(cache: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from scorecard.extract import spec
+
+    path = tmp_path / "detectors.yaml"
+    shutil.copyfile(DETECTORS, path)
+    load_detectors(path, RUBRIC)
+    monkeypatch.setattr(spec.sys, "version", "0.0.0 (another Python)")
+    load_detectors(path, RUBRIC)
+    assert len(list(cache.glob("detectors-*.pickle"))) == 2
+
+
+def test_a_screened_pattern_is_compiled_only_when_a_text_passes_its_test() -> None:
+    import re
+
+    from scorecard.extract.spec import Screened, screened
+
+    searcher = screened(r"\bdo not (?:sell|rent)\b")
+    assert isinstance(searcher, Screened) and searcher.compiled is None
+    assert searcher.search("we may share your data") is None
+    assert searcher.compiled is None  # the literals are missing: no regex was needed
+    assert searcher.search("we do not rent it").group(0) == "do not rent"  # type: ignore[union-attr]
+    assert searcher.compiled is not None
+    assert searcher.search("we do not sell, ever") is not None and searcher.search("do not sellers") is None
+    assert [m.span() for m in searcher.finditer("do not sell; do not rent")] == [
+        m.span() for m in re.finditer(r"\bdo not (?:sell|rent)\b", "do not sell; do not rent")]
+    assert isinstance(screened(r"\w+"), re.Pattern)  # no literal to screen by: compiled as it is
