@@ -196,11 +196,23 @@ def is_negated(text: str, cue_start: int, detectors: Detectors, ascii: bool = Fa
     if ascii and detectors.negation_ascii is not None and detectors.clause_break_ascii is not None:
         clause_break, negation = detectors.clause_break_ascii, detectors.negation_ascii
     prefix = text[max(0, cue_start - 160):cue_start]
+    if "(" in prefix:
+        # a closed parenthesis before the cue is an aside: it neither ends the clause nor negates it ("we do not
+        # (and will not) sell", "we do not share your data (such as your e-mail) with advertisers or sell it");
+        # an item label starts a new item and still ends it ("(a) we do not ... (b) we share"); an open one
+        # going on with the list is no break either ("we do not share (or sell)")
+        prefix = _ASIDE.sub(" ", _ASIDE_GOES_ON.sub(" ", prefix))
     breaks = list(clause_break.finditer(prefix))
     if breaks:
         prefix = prefix[breaks[-1].end():]
     words = prefix.split()[-detectors.negation_window:]
     return bool(words) and negation.search(" ".join(words)) is not None
+
+
+# A closed parenthesis, not an item label standing alone ("(a) ", "(ii) "): "partner(s)" is one too
+_ASIDE = re.compile(r"(?<=\w)\([^()]*\)|\((?![a-z0-9]{1,4}\))[^()]*\)")
+# ... and an open one that goes on with the list before it: "we do not share (or sell) your data"
+_ASIDE_GOES_ON = re.compile(r"\((?=(?:or|nor|and/or) )")
 
 
 # Characters of ASCII that \s matches without re.ASCII and not with it: a text of ASCII holding none of them

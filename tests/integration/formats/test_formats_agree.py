@@ -46,7 +46,11 @@ TEXT_FORMS = ("txt-wrapped", "md", "md-wrapped", "html")
 # inside words: bench wraps at spaces only now); cloudcone pdf (a paragraph ending a page ran into the
 # next page's first line: a short last line ends it); criteo-privacy-2026, theatlantic-privacy-2015 and
 # bbc-privacy-2026 pdf (one-line paragraphs ran together on pages where most gaps are paragraph gaps:
-# line spacing is measured over the document; and a wrapped paragraph in capitals read as headings).
+# line spacing is measured over the document; and a wrapped paragraph in capitals read as headings);
+# ixl-privacy-2015 and ticketmaster-privacy-2015, md, md-wrapped and html (round 6: a heading "policy on allowing me to update"
+# took "a new password will be sent to the e-mail address" for a change notice, now no notice (pc_not_policy); ticketmaster's
+# headings end in a full stop, lines in .txt: the new-purpose notice "for reasons not described in this policy. We will tell you
+# before we do this." is found under either, and a date stamp ("last updated July 24, 2015") is no changes heading).
 KNOWN: set[tuple[str, str]] = {
     # pypdf 7.1.1 (the newest) misreads the PDF WeasyPrint makes of this policy: its many scripts put DejaVu Sans in
     # a custom two-byte encoding, and the "fi" ligature comes back as "0\u2020" ("noti0\u2020cations"; pdftotext
@@ -63,17 +67,6 @@ KNOWN: set[tuple[str, str]] = {
     ("forbes-privacy-2023", "md"),
     ("forbes-privacy-2023", "md-wrapped"),
     ("forbes-privacy-2023", "html"),
-    # Two dev policies of round 5b (merged after round 5's score), found by this test at the session's end, not fixed:
-    # ixl 2015: in the .md/.html forms the heading "What is IXL Learning's policy on allowing me to update ..." makes
-    # "A new password will be sent to the e-mail address" a change notice (changes.direct_notice.users_notified_policy:
-    # a heading with "policy" and "update" is taken for a changes heading). ticketmaster 2015: a heading ending in a
-    # full stop is a heading in .md/.html but a line in .txt, and the sentences under it then resolve differently.
-    ("ixl-privacy-2015", "md"),
-    ("ixl-privacy-2015", "md-wrapped"),
-    ("ixl-privacy-2015", "html"),
-    ("ticketmaster-privacy-2015", "md"),
-    ("ticketmaster-privacy-2015", "md-wrapped"),
-    ("ticketmaster-privacy-2015", "html"),
 }
 
 
