@@ -67,7 +67,8 @@ def pick(policy_id: str, texts: list[str], per_policy: int, seed: int) -> list[s
         chosen += rng.sample(matching, min(PER_CUE, len(matching)))
     rest = [t for t in texts if t not in chosen]
     chosen += rng.sample(rest, max(0, min(per_policy - len(chosen), len(rest))))
-    return [t for t in texts if t in set(chosen)]  # in the policy's order: easier to read
+    picked = set(chosen)
+    return [t for t in texts if t in picked]  # in the policy's order: easier to read
 
 
 def main() -> int:
