@@ -90,7 +90,9 @@ class Builder:
 
     def finish(self) -> None:
         self._flush_bare()
-        if not self.spans:  # a passage that is only heading-like lines still says something
+        # a passage that is only heading-like lines still says something (a list item read alone: "Industry-standard
+        # encryption"), whether or not its lines were kept as headings by their wording
+        if all(s.kind == HEADING for s in self.spans):
             self.spans = [Sentence(a, b, section, LINE) for a, b, section in self.headings]
         self.spans.sort(key=_START)
 
