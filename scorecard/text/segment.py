@@ -113,7 +113,11 @@ class Builder:
 
     def finish(self) -> None:
         self._flush_bare()
-        if not self.starts:  # a passage that is only heading-like lines still says something
+        # a passage that is only heading-like lines still says something (a list item read alone: "Industry-standard
+        # encryption"), whether or not its lines were kept as headings by their wording
+        heading = _KIND[HEADING]
+        if all(kind == heading for kind in self.kinds):
+            self.starts, self.ends, self.sections, self.kinds = array("q"), array("q"), array("l"), bytearray()
             for a, b, section in self.headings:
                 self._span(a, b, section, LINE)
         starts = self.starts

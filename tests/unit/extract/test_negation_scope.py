@@ -38,10 +38,12 @@ def _negated(before: str, cue: str) -> bool:
     ("if you do not want to receive e-mails, you may ", "opt out", False),
     ("if you do not wish to receive our newsletter please ", "unsubscribe", False),
     ("unless you do not want them you can ", "opt out", False),
+    ("if notifying individuals is not feasible, the breach will be ", "disclosed publicly", False),
     # near misses: the main clause's own negation counts; a cue inside the condition is negated by it
     ("if you do not want e-mails we will not ", "send them", True),
     ("if you do not want to ", "receive e-mails", True),
     ("if we do not ", "sell", True),
+    ("if it is not feasible, the breach will not be ", "disclosed", True),
     ("we do not ", "sell", True),
 ])
 def test_negation_scope(before: str, cue: str, negated: bool) -> None:

@@ -353,3 +353,17 @@ def test_pdf_pages_are_read_once_each(tmp_path, monkeypatch):
     pages = len(PdfReader(path).pages)
     read_policy(path)
     assert pages >= 2 and len(calls) == pages
+
+
+def test_a_passage_of_heading_like_lines_only_is_read_as_lines():
+    """A list item read alone ("Industry-standard encryption", a title by its wording) says something: with
+    nothing under it, it heads nothing. Under a heading, the heading still frames and decides nothing."""
+    from scorecard.text.segment import HEADING, LINE
+
+    alone = parse_text("Industry-standard encryption")
+    assert [s.kind for s in alone.sentences] == [LINE]
+    two = parse_text("Security\n\nEncryption (SSL)")
+    assert {s.kind for s in two.sentences} == {LINE}
+    framed = parse_text("Security measures\n\nWe encrypt your data in transit.")
+    kinds = {framed.text[s.start:s.end]: s.kind for s in framed.sentences}
+    assert kinds.get("Security measures", HEADING) == HEADING and kinds["We encrypt your data in transit."] != HEADING
